@@ -1,0 +1,1 @@
+"""Evaluation of profiles against the pathways: per person and vectorised."""

@@ -1,0 +1,1 @@
+"""Schema, loader and expression language of the knowledge base."""

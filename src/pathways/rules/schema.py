@@ -1,0 +1,260 @@
+"""The knowledge base's schema: strict pydantic models, one per kind of file.
+
+Every model forbids unknown keys, so a misspelt key fails loading with its file and
+line instead of being dropped silently. Every fact carries `cite`, a non-empty list
+of source ids that the loader resolves against `knowledge/sources/`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from .vocabulary import AUTHORIZATIONS, CATEGORIES, CONTACT_LEVELS, VISAS
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]*$")]
+SourceIds = Annotated[list[Slug], Field(min_length=1)]
+VisaCode = Literal[VISAS]  # type: ignore[valid-type]
+AuthorizationCode = Literal[AUTHORIZATIONS]  # type: ignore[valid-type]
+ContactLevel = Literal[CONTACT_LEVELS]  # type: ignore[valid-type]
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Fact(Strict):
+    """One statement of fact, in our own words, with its sources."""
+
+    text: str
+    cite: SourceIds
+    # What the article said where a primary source says otherwise: we follow the
+    # primary source and keep the article's claim on the record.
+    article_says: str | None = None
+    # True where no source confirms the fact (the reference marks it UNVERIFIED).
+    unverified: bool = False
+
+
+class Source(Strict):
+    label: str  # short citation shown to people: "BPC 2111", "22 CFR 62.27(c)"
+    title: str
+    address: str
+    kind: Literal[
+        "statute", "regulation", "proclamation", "federal-register", "court",
+        "agency-page", "data", "article", "institutional", "secondary",
+    ]
+    grade: Literal["primary", "institutional", "secondary"]
+    checked: date  # the day the source was last checked for the facts citing it
+    how_checked: str | None = None
+
+
+class Requirement(Strict):
+    """A named, cited predicate over profile facts."""
+
+    id: Slug
+    text: str  # a sentence a person understands
+    test: str  # an expression of rules/expression.py
+    cite: SourceIds
+    article_says: str | None = None
+    unverified: bool = False
+
+
+class Use(Strict):
+    """Include every requirement of the pathway's visa or authorization (and route)."""
+
+    use: Literal["visa", "authorization"]
+
+
+class Warning(Strict):
+    id: Slug
+    text: str
+    when: str = "true"  # shown unless this expression is false for the person
+    cite: SourceIds
+
+
+class Fee(Strict):
+    id: Slug
+    text: str
+    usd: float
+    payer: Literal["person", "host", "either"]
+    from_: date = Field(alias="from")
+    until: date | None = None
+    cite: SourceIds
+
+
+class HomeResidenceRule(Strict):
+    applies: Literal["always", "conditional", "never"]
+    text: str
+    cite: SourceIds
+
+
+class WorkAuthorization(Strict):
+    allowed: bool  # work-authorized statuses can get an SSN after arrival
+    text: str
+    cite: SourceIds
+
+
+class Visa(Strict):
+    code: VisaCode
+    name: str
+    legal_basis: SourceIds
+    sponsor_group: Literal["student-and-exchange-visitor", "self-sponsored", "employer-sponsored"]
+    sponsor: Fact
+    purpose: Fact
+    training_use: Fact
+    clinical_contact: Fact
+    cannot_use: Annotated[list[Fact], Field(min_length=1)]
+    before_applying: Annotated[list[Fact], Field(min_length=1)]
+    duration: Fact
+    home_residence_rule: HomeResidenceRule
+    work_authorization: WorkAuthorization
+    fees: list[Fee] = []
+    requirements: list[Requirement] = []
+    warnings: list[Warning] = []
+
+
+class IssuedCount(Strict):
+    count: int | None
+    year: int = 2024
+    text: str
+    cite: SourceIds
+    unverified: bool = False
+
+
+class Route(Strict):
+    """An unlicensed route under authorization `none` (coursework, elective, observership)."""
+
+    id: Slug
+    name: str
+    purpose: Fact
+    time_restrictions: Fact
+    location_restrictions: Fact
+    qualifications: Annotated[list[Fact], Field(min_length=1)]
+    requirements: list[Requirement] = []
+    warnings: list[Warning] = []
+
+
+class Authorization(Strict):
+    code: AuthorizationCode
+    name: str
+    legal_basis: SourceIds
+    purpose: Fact
+    time_restrictions: Fact
+    location_restrictions: Fact
+    qualifications: Annotated[list[Fact], Field(min_length=1)]
+    issued: IssuedCount | None = None
+    fees: list[Fee] = []
+    requirements: list[Requirement] = []
+    warnings: list[Warning] = []
+    routes: list[Route] = []
+
+
+class Pathway(Strict):
+    id: Slug
+    name: str
+    visa: VisaCode
+    authorization: AuthorizationCode
+    route: Slug | None = None  # a route of authorization `none`
+    patient_contact: ContactLevel
+    categories: Annotated[list[Category], Field(min_length=1)]
+    figures: list[Literal[1, 2, 3]] = []
+    summary: Fact
+    requirements: list[Union[Use, Requirement]]
+    warnings: list[Warning] = []
+    programs: list[Slug] = []
+
+
+class CategoryDefinition(Strict):
+    id: Category
+    name: str
+    figure: Literal[1, 2, 3]
+    test: str
+    cite: SourceIds
+
+
+class Effect(Strict):
+    """What a policy event does, while in force, to pathways of the listed visas."""
+
+    visas: Annotated[list[VisaCode], Field(min_length=1)]
+    requirement: Requirement | None = None
+    warning: Warning | None = None
+
+
+class PolicyEvent(Strict):
+    id: Slug
+    name: str
+    kind: Literal["entry-restriction", "payment", "fee", "interview-pause", "consular-rule", "court-order"]
+    starts: date
+    ends: date | None = None  # last day in force; None while in force with no end set
+    summary: Fact
+    lists: dict[Slug, list[str]] = {}  # named country lists, referenced as @name in tests
+    effects: list[Effect] = []
+
+
+class ListMember(Strict):
+    code: str
+    name: str
+    from_: date = Field(alias="from")
+    until: date | None = None
+    note: str | None = None
+
+
+class CodeList(Strict):
+    """A dated list of codes (Visa Waiver Program members...) referenced as @id."""
+
+    id: Slug
+    name: str
+    summary: Fact
+    members: list[ListMember]
+
+
+class Program(Strict):
+    id: Slug
+    name: str
+    institution: str
+    kind: Literal["visiting-student-program", "affiliation-agreement", "visiting-fellowship", "funding-award"]
+    summary: Fact
+    pathways: list[Slug] = []
+
+
+class Barrier(Strict):
+    id: Slug
+    name: str
+    level: Literal["federal", "state", "institutional", "financial", "political", "individual"]
+    summary: Fact
+    visas: list[VisaCode] = []
+    authorizations: list[AuthorizationCode] = []
+    pathways: list[Slug] = []
+
+
+class Enabler(Strict):
+    id: Slug
+    name: str
+    level: Literal["federal", "state", "institutional", "financial", "individual"]
+    summary: Fact
+    answers: list[Slug] = []  # barrier ids
+    programs: list[Slug] = []
+
+
+class Recommendation(Strict):
+    id: Slug
+    name: str
+    level: Literal["federal", "state", "institutional"]
+    summary: Fact
+    answers: list[Slug] = []  # barrier ids
+
+
+class FactDefinition(Strict):
+    """A profile fact of the contract: its type, the question to ask, help text."""
+
+    type: Literal["bool", "number", "date", "enum", "codes", "set"]
+    question: str
+    help: str
+    values: list[str] = []  # enum and set values
+    vocabulary: Literal["countries", "visas-or-none", "contact-levels"] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    eligibility: bool = True  # False for facts that only shape the plan (dates, wishes)
