@@ -1,0 +1,235 @@
+"""The `pathways` command: parse, call one core function, print.
+
+Exit codes: 0 for a result, 2 for input that cannot be used (an invalid profile, an
+unknown id, a broken knowledge file), each problem on its own line of standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(help="Pathways to hands-on clinical training in California for international medical students and graduates.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+kb_app = typer.Typer(help="The knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+
+class Kind(str, Enum):
+    visas = "visas"
+    authorizations = "authorizations"
+    pathways = "pathways"
+
+
+def _fail(lines: list[str], code: int = 2) -> None:
+    for line in lines:
+        sys.stderr.write(f"{line}\n")
+    raise typer.Exit(code)
+
+
+def _engine():
+    from .engine.core import Engine
+    from .rules.loader import KnowledgeError
+
+    try:
+        return Engine.load()
+    except KnowledgeError as error:
+        _fail(["The knowledge base has errors:"] + [str(p) for p in error.problems])
+
+
+def _as_of(text: Optional[str]) -> Optional[date]:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail([f"--as-of: {text!r} is not an ISO date; accepted: a date such as 2026-03-01"])
+
+
+def _json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def find(
+    profile: Optional[str] = typer.Argument(None, help="A profile file (YAML or JSON), or - for standard input."),
+    as_json: bool = typer.Option(False, "--json", help="Print the contract's JSON."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Evaluate the rules in force on this date (default: the profile's start_date, else today)."),
+    batch: Optional[Path] = typer.Option(None, "--batch", help="A JSON Lines file, one profile per line."),
+) -> None:
+    """Evaluate a profile against every pathway of its category."""
+    from .engine.report import evaluation_json
+    from .profile_file import ProfileFileError, read_profile
+
+    day = _as_of(as_of)
+    if batch is not None:
+        _find_batch(batch, day, as_json)
+        return
+    if profile is None:
+        _fail(["PROFILE: give a profile file, - for standard input, or --batch FILE"])
+    engine = _engine()
+    try:
+        data, file_as_of = read_profile(profile)
+        evaluation = engine.find(data, day or file_as_of)
+    except ProfileFileError as error:
+        _fail(error.lines)
+    except _profile_error() as error:
+        _fail([str(p) for p in error.problems])
+    if as_json:
+        _json(evaluation_json(evaluation))
+    else:
+        from .display import show_evaluation
+
+        show_evaluation(evaluation)
+
+
+def _profile_error():
+    from .rules.profile import ProfileError
+
+    return ProfileError
+
+
+def _find_batch(path: Path, day: Optional[date], as_json: bool) -> None:
+    from .engine.report import evaluation_json
+    from .rules.profile import ProfileError
+
+    engine = _engine()
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as error:
+        _fail([f"--batch: cannot read {path}: {error.strerror}"])
+    invalid = False
+    out = sys.stdout
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                result = evaluation_json(engine.find(data, day))
+            except json.JSONDecodeError as error:
+                result, invalid = {"line": number, "errors": [{"field": "(line)", "message": f"not valid JSON: {error.msg} at column {error.colno}"}]}, True
+            except ProfileError as error:
+                result, invalid = {"line": number, "errors": [p.as_dict() for p in error.problems]}, True
+            out.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
+    if not as_json:
+        sys.stderr.write("(batch output is always JSON Lines)\n")
+    if invalid:
+        raise typer.Exit(2)
+
+
+@app.command()
+def explain(
+    profile: str = typer.Argument(..., help="A profile file (YAML or JSON), or - for standard input."),
+    pathway_id: str = typer.Argument(..., help="A pathway id, as `pathways list pathways` shows."),
+    as_of: Optional[str] = typer.Option(None, "--as-of"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Explain one pathway's verdict for a profile, requirement by requirement."""
+    from .engine.report import pathway_json
+    from .profile_file import ProfileFileError, read_profile
+
+    day = _as_of(as_of)
+    engine = _engine()
+    known = [p.id for p in engine.kb.pathways.values()]
+    if pathway_id not in known:
+        _fail([f"PATHWAY_ID: unknown pathway {pathway_id!r}; accepted: {', '.join(known)}"])
+    try:
+        data, file_as_of = read_profile(profile)
+        checked = engine.check(data)
+    except ProfileFileError as error:
+        _fail(error.lines)
+    except _profile_error() as error:
+        _fail([str(p) for p in error.problems])
+    result = engine.explain(checked, pathway_id, day or file_as_of)
+    if as_json:
+        _json(pathway_json(result, checked))
+    else:
+        from .display import show_explanation
+
+        show_explanation(result, checked, engine.as_of(checked, day or file_as_of))
+
+
+@app.command("list")
+def list_(kind: Kind = typer.Argument(..., help="visas, authorizations or pathways"),
+          as_json: bool = typer.Option(False, "--json")) -> None:
+    """List the visas, authorizations or pathways of the knowledge base."""
+    from .listing import listing
+
+    engine = _engine()
+    items = listing(engine.kb, kind.value)
+    if as_json:
+        _json(items)
+    else:
+        from .display import show_listing
+
+        show_listing(kind.value, items)
+
+
+@app.command()
+def show(item_id: str = typer.Argument(..., metavar="ID", help="A visa code, authorization code or pathway id."),
+         as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show a visa, authorization or pathway with its facts and sources."""
+    from .listing import detail
+
+    engine = _engine()
+    found = detail(engine.kb, item_id)
+    if found is None:
+        ids = list(engine.kb.visas) + list(engine.kb.authorizations) + list(engine.kb.pathways)
+        _fail([f"ID: {item_id!r} is not a visa, authorization or pathway; accepted: {', '.join(ids)}"])
+    if as_json:
+        _json(found)
+    else:
+        from .display import show_detail
+
+        show_detail(found)
+
+
+@kb_app.command("check")
+def kb_check(today: Optional[str] = typer.Option(None, "--today", help="Judge staleness as of this date (default: today).")) -> None:
+    """Check every knowledge file: schema, references, citations, tests; list stale sources."""
+    from .rules.loader import check_knowledge
+
+    problems = check_knowledge(today=_as_of(today))
+    errors = [p for p in problems if p.severity == "error"]
+    stale = [p for p in problems if p.severity == "stale"]
+    for p in errors:
+        sys.stdout.write(f"error: {p}\n")
+    for p in stale:
+        sys.stdout.write(f"stale: {p}\n")
+    sys.stdout.write(f"{len(errors)} errors, {len(stale)} stale sources\n")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def diagram(category: str = typer.Argument(..., help="student, img-under-3 or img-3-plus"),
+            output: Path = typer.Option(..., "-o", "--output", help="The SVG file to write."),
+            as_of: Optional[str] = typer.Option(None, "--as-of")) -> None:
+    """Draw the article's figure for a category (Figures 1 to 3) from the knowledge base."""
+    from .diagram import draw_category
+    from .rules.vocabulary import CATEGORIES
+
+    if category not in CATEGORIES:
+        _fail([f"CATEGORY: {category!r} is not a category; accepted: {', '.join(CATEGORIES)}"])
+    engine = _engine()
+    svg = draw_category(engine.kb, category)
+    try:
+        output.write_text(svg, encoding="utf-8")
+    except OSError as error:
+        _fail([f"--output: cannot write {output}: {error.strerror}"])
+    sys.stdout.write(f"wrote {output}\n")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

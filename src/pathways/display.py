@@ -1,0 +1,104 @@
+"""Human output of the CLI: readable tables with colour (Rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+STATUS_STYLE = {"open": "bold green", "needs-info": "bold yellow", "blocked": "bold red",
+                "met": "green", "unmet": "red", "unknown": "yellow"}
+MARK = {"met": "✔", "unmet": "✘", "unknown": "?"}
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def show_evaluation(evaluation) -> None:
+    console = _console()
+    category = evaluation.category or "unknown (every pathway is shown)"
+    console.print(f"[bold]Rules as of {evaluation.as_of}[/]  category: [bold]{category}[/]")
+    table = Table(show_lines=False)
+    for column in ("status", "pathway", "visa", "authorization", "contact", "what it would take"):
+        table.add_column(column)
+    for result in evaluation.pathways:
+        p = result.pathway
+        todo = [f"✘ {r.id}" for r in result.missing("unmet")] + [f"? {r.id}" for r in result.missing("unknown")]
+        table.add_row(Text(result.status, STATUS_STYLE[result.status]), p.id, p.visa, p.authorization,
+                      p.patient_contact, "\n".join(todo) or "-")
+    console.print(table)
+    warned = [(r.pathway.id, w.text) for r in evaluation.pathways if r.status != "blocked" for w in r.warnings]
+    for pathway_id, text in warned:
+        console.print(f"[yellow]![/] [bold]{pathway_id}[/]: {text}")
+    console.print("Explain one: [bold]pathways explain PROFILE PATHWAY_ID[/]")
+
+
+def show_explanation(result, profile, as_of) -> None:
+    console = _console()
+    p = result.pathway
+    console.print(f"[bold]{p.name}[/] ({p.id}), rules as of {as_of}")
+    console.print(f"{p.visa} → {p.authorization} → patient contact: {p.patient_contact}   "
+                  f"[{STATUS_STYLE[result.status]}]{result.status}[/]")
+    table = Table(show_lines=True)
+    for column in ("", "requirement", "your facts", "sources"):
+        table.add_column(column)
+    for requirement, status in result.requirements:
+        facts = ", ".join(f"{f} = {_show(profile.get(f))}" for f in requirement.facts)
+        text = requirement.text + (f"\n[dim]Article: {requirement.article_says}[/]" if requirement.article_says else "")
+        table.add_row(Text(MARK[status], STATUS_STYLE[status]), text, facts, "; ".join(requirement.citations))
+    console.print(table)
+    for w in result.warnings:
+        console.print(f"[yellow]![/] {w.text} [dim]({'; '.join(w.citations)})[/]")
+
+
+def _show(value) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, frozenset):
+        return "[" + ", ".join(sorted(value)) + "]"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def show_listing(kind: str, items: list[dict]) -> None:
+    table = Table(title=kind)
+    if kind == "pathways":
+        for column in ("id", "visa", "authorization", "contact", "categories"):
+            table.add_column(column)
+        for item in items:
+            table.add_row(item["id"], item["visa"], item["authorization"], item["patient_contact"], ", ".join(item["categories"]))
+    else:
+        for column in ("code", "name", "legal basis"):
+            table.add_column(column)
+        for item in items:
+            table.add_row(item["code"], item["name"], "; ".join(item["citations"]))
+    _console().print(table)
+
+
+def show_detail(item: dict) -> None:
+    console = _console()
+    console.print(f"[bold]{item['name']}[/] ({item.get('code') or item.get('id')}, {item['kind']})")
+    skip = {"kind", "code", "id", "name", "citations", "sources", "legal_basis"}
+    for key, value in item.items():
+        if key in skip:
+            continue
+        console.print(f"[bold]{key.replace('_', ' ')}[/]")
+        for line in _facts(value):
+            console.print(f"  {line}")
+    console.print("[bold]sources[/]")
+    for s in item["sources"]:
+        console.print(f"  [{s['id']}] {s['label']}: {s['title']} <{s['address']}> (checked {s['checked']})")
+
+
+def _facts(value) -> list[str]:
+    if isinstance(value, dict) and "text" in value:
+        cite = value.get("cite") or value.get("citations") or []
+        extra = f"  [dim](article: {value['article_says']})[/]" if value.get("article_says") else ""
+        return [f"{value['text']} [dim][{', '.join(cite)}][/]{extra}"]
+    if isinstance(value, list):
+        return [line for item in value for line in _facts(item)]
+    if isinstance(value, dict):
+        return [f"{k}: {v}" for k, v in value.items()]
+    return [str(value)]

@@ -1,0 +1,82 @@
+"""Evaluate one person against every pathway, in three values, with reasons.
+
+A requirement is met, unmet or unknown; a pathway is open (all met), blocked (one
+unmet) or needs-info (none unmet, some unknown). An unknown fact therefore never
+opens a pathway. Results are ordered as the contract says: open, needs-info, blocked,
+then more patient contact first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..rules.profile import Profile
+from .rules import CONTACT_RANK, CompiledPathway, CompiledRequirement, CompiledWarning, Rules
+
+REQUIREMENT_STATUS = {True: "met", False: "unmet", None: "unknown"}
+STATUS_RANK = {"open": 0, "needs-info": 1, "blocked": 2}
+NEAREST_COUNT = 3
+
+
+@dataclass(frozen=True)
+class PathwayResult:
+    pathway: CompiledPathway
+    status: str
+    requirements: tuple[tuple[CompiledRequirement, str], ...]  # (requirement, met|unmet|unknown)
+    warnings: tuple[CompiledWarning, ...]
+
+    def missing(self, status: str) -> list[CompiledRequirement]:
+        return [r for r, s in self.requirements if s == status]
+
+    def sort_key(self):
+        unmet = sum(1 for _, s in self.requirements if s == "unmet")
+        unknown = sum(1 for _, s in self.requirements if s == "unknown")
+        return (STATUS_RANK[self.status], -self.pathway.contact_rank, unmet, unknown, self.pathway.order)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    as_of: date
+    category: str | None
+    profile: Profile
+    pathways: tuple[PathwayResult, ...]
+    rules: Rules
+
+    def find(self, pathway_id: str) -> PathwayResult | None:
+        return next((r for r in self.pathways if r.pathway.id == pathway_id), None)
+
+    def nearest(self) -> list[PathwayResult]:
+        """The pathways closest to opening among those with the contact the person wants."""
+        wanted = CONTACT_RANK.get(self.profile.get("desired_contact"), 0)
+        candidates = [r for r in self.pathways if r.pathway.contact_rank >= wanted]
+        return sorted(candidates, key=lambda r: r.sort_key()[2:4] + (STATUS_RANK[r.status],))[:NEAREST_COUNT]
+
+
+def category_of(rules: Rules, values: tuple) -> str | None:
+    for category, slot in rules.categories:
+        if values[slot] is True:
+            return category
+    return None
+
+
+def evaluate(rules: Rules, profile: Profile) -> Evaluation:
+    values = rules.evaluate(profile.facts)
+    category = category_of(rules, values)
+    results = [judge(p, values) for p in rules.pathways if category is None or category in p.categories]
+    results.sort(key=PathwayResult.sort_key)
+    return Evaluation(rules.as_of, category, profile, tuple(results), rules)
+
+
+def judge(pathway: CompiledPathway, values: tuple) -> PathwayResult:
+    """One pathway's verdict from the values of the compiled tests."""
+    statuses = tuple((r, REQUIREMENT_STATUS[values[r.slot]]) for r in pathway.requirements)
+    warnings = tuple(w for w in pathway.warnings if values[w.slot] is not False)
+    return PathwayResult(pathway, _status(statuses), statuses, warnings)
+
+
+def _status(statuses) -> str:
+    seen = {s for _, s in statuses}
+    if "unmet" in seen:
+        return "blocked"
+    return "needs-info" if "unknown" in seen else "open"

@@ -1,0 +1,61 @@
+"""Read a profile from a YAML or JSON file, or from standard input.
+
+A scenario file (`name`, `as_of`, `profile`, `expect`, as in ../shared/scenarios/) is
+accepted too: its `profile` is the profile and its `as_of` the default date.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from typing import Any
+
+import yaml
+
+SCENARIO_KEYS = {"name", "as_of", "profile", "expect"}
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML 1.2 booleans: only true/false. In YAML 1.1 `NO` (Norway) would read as false."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _first in "tTfF":
+    _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list(_first))
+
+
+class ProfileFileError(Exception):
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def read_profile(path: str) -> tuple[Any, date | None]:
+    """The profile data (unchecked) and, for a scenario file, its as_of date."""
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    except OSError as error:
+        raise ProfileFileError([f"PROFILE: cannot read {path}: {error.strerror}"]) from None
+    except UnicodeDecodeError:
+        raise ProfileFileError([f"PROFILE: {path} is not UTF-8 text"]) from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # JSON is YAML too
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ProfileFileError([f"PROFILE: not valid YAML or JSON{where}: {getattr(error, 'problem', error)}"]) from None
+    if data is None:
+        data = {}  # an empty file: nothing known
+    if isinstance(data, dict) and "profile" in data and set(data) <= SCENARIO_KEYS:
+        as_of = data.get("as_of")
+        if as_of is not None and not isinstance(as_of, date):
+            try:
+                as_of = date.fromisoformat(str(as_of))
+            except ValueError:
+                raise ProfileFileError([f"as_of: {as_of!r} is not an ISO date"]) from None
+        return data["profile"] if data["profile"] is not None else {}, as_of
+    return data, None

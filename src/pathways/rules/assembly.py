@@ -1,0 +1,107 @@
+"""Put together what applies to one pathway on one date.
+
+A pathway's requirements come from its visa (`use: visa`), its authorization and route
+(`use: authorization`), its own list, and the policy events in force that day (an
+entry restriction adds a requirement to the pathways of the visas it suspends). The
+same requirement id from two places is one requirement with both sets of citations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Mapping
+
+from . import schema
+
+
+@dataclass(frozen=True)
+class Part:
+    """A requirement or warning with where it came from and its local @lists."""
+
+    item: schema.Requirement | schema.Warning
+    origin: str  # visa | authorization | route | pathway | policy:<id>
+    lists: Mapping[str, list[str]] | None = None  # a policy event's own lists
+
+
+def in_force(event: schema.PolicyEvent, on: date) -> bool:
+    return event.starts <= on and (event.ends is None or on <= event.ends)
+
+
+def active_events(kb, on: date) -> list[schema.PolicyEvent]:
+    return [e for e in kb.policies.values() if in_force(e, on)]
+
+
+def list_members(code_list: schema.CodeList, on: date | None) -> frozenset[str]:
+    """Codes on the list that day (every code ever listed when `on` is None)."""
+    return frozenset(
+        m.code for m in code_list.members
+        if on is None or (m.from_ <= on and (m.until is None or on <= m.until))
+    )
+
+
+def route_of(kb, pathway: schema.Pathway) -> schema.Route | None:
+    authorization = kb.authorizations.get(pathway.authorization)
+    if authorization is None or pathway.route is None:
+        return None
+    return next((r for r in authorization.routes if r.id == pathway.route), None)
+
+
+def _sourced_parts(kb, pathway: schema.Pathway, kind: str):
+    """(items, origin) from the visa, authorization and route that the pathway uses."""
+    visa = kb.visas.get(pathway.visa)
+    authorization = kb.authorizations.get(pathway.authorization)
+    route = route_of(kb, pathway)
+    used = {u.use for u in pathway.requirements if isinstance(u, schema.Use)} if kind == "requirements" else {"visa", "authorization"}
+    if "visa" in used and visa:
+        yield from ((item, "visa") for item in getattr(visa, kind))
+    if "authorization" in used and authorization:
+        yield from ((item, "authorization") for item in getattr(authorization, kind))
+        if route:
+            yield from ((item, "route") for item in getattr(route, kind))
+
+
+def requirements_for(kb, pathway: schema.Pathway, events) -> tuple[list[Part], list[str]]:
+    """The pathway's requirements in order, merged by id; and any conflicts found."""
+    parts: list[Part] = []
+    for item in pathway.requirements:
+        if isinstance(item, schema.Use):
+            continue
+        parts.append(Part(item, "pathway"))
+    # The visa's and authorization's requirements come first, then the pathway's own.
+    parts = [Part(i, o) for i, o in _sourced_parts(kb, pathway, "requirements")] + parts
+    for event in events:
+        for effect in event.effects:
+            if effect.requirement and pathway.visa in effect.visas:
+                parts.append(Part(effect.requirement, f"policy:{event.id}", event.lists))
+    return _merge(parts)
+
+
+def warnings_for(kb, pathway: schema.Pathway, events) -> list[Part]:
+    parts = [Part(i, o) for i, o in _sourced_parts(kb, pathway, "warnings")]
+    parts += [Part(w, "pathway") for w in pathway.warnings]
+    for event in events:
+        for effect in event.effects:
+            if effect.warning and pathway.visa in effect.visas:
+                parts.append(Part(effect.warning, f"policy:{event.id}", event.lists))
+    return parts
+
+
+def _merge(parts: list[Part]) -> tuple[list[Part], list[str]]:
+    merged: dict[str, Part] = {}
+    conflicts = []
+    for part in parts:
+        key = part.item.id
+        if key not in merged:
+            merged[key] = part
+            continue
+        first = merged[key]
+        if first.item.test.strip() != part.item.test.strip():
+            conflicts.append(
+                f"requirement {key!r} from {first.origin} and {part.origin} has two different tests: "
+                f"`{first.item.test}` and `{part.item.test}`"
+            )
+            continue
+        cites = list(dict.fromkeys(first.item.cite + part.item.cite))
+        merged[key] = Part(first.item.model_copy(update={"cite": cites}), first.origin, first.lists)
+    return list(merged.values()), conflicts

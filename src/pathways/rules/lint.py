@@ -1,0 +1,209 @@
+"""Cross-reference checks of a loaded knowledge base, each with file and line.
+
+Schema errors are found by the models; this finds what the models cannot see alone:
+citations and references that resolve nowhere, tests that do not parse or name unknown
+facts, requirement ids that clash, and contract names without a file.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from . import schema
+from .assembly import list_members, requirements_for
+from .expression import BindContext, ExpressionError, bind, parse
+from .yamlfile import Problem, YamlFile
+
+CITE_KEYS = ("cite", "legal_basis")
+
+
+def lint(kb, files: dict[str, YamlFile]) -> list[Problem]:
+    from .loader import CONTRACT
+
+    problems: list[Problem] = []
+    problems += _citations(kb, files)
+    problems += _references(kb, files)
+    problems += _expressions(kb, files)
+    problems += _country_codes(kb, files)
+    for kind, names in CONTRACT.items():
+        store = getattr(kb, kind)
+        for name in names:
+            if name not in store:
+                problems.append(Problem(kind, None, f"the contract names {name!r} but no file defines it"))
+    return problems
+
+
+def _walk(data, loc=()) -> Iterator[tuple[tuple, object]]:
+    yield loc, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _walk(value, loc + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _walk(value, loc + (i,))
+
+
+def _citations(kb, files) -> list[Problem]:
+    """Every cite resolves to a source; facts and requirements without one are caught by the schema."""
+    problems = []
+    for name, file in files.items():
+        if name.startswith("sources/"):
+            continue
+        for loc, value in _walk(file.data):
+            if loc and loc[-1] in CITE_KEYS and isinstance(value, list):
+                for i, source_id in enumerate(value):
+                    if source_id not in kb.sources:
+                        problems.append(Problem(name, file.line(loc + (i,)), f"citation {source_id!r} resolves to no source in sources/"))
+    return problems
+
+
+def _where(kb, files, kind: str, key: str, loc: tuple = ()) -> tuple[str, int | None]:
+    name = kb.origin.get(f"{kind}:{key}", kind)
+    file = files.get(name)
+    if file is None:
+        return name, None
+    # items of list- and map-shaped files sit under their index or key
+    if isinstance(file.data, list):
+        index = next((i for i, item in enumerate(file.data) if isinstance(item, dict) and item.get("id") == key), None)
+        loc = ((index,) if index is not None else ()) + loc
+    elif kind in ("sources", "facts"):
+        loc = (key,) + loc
+    return name, file.line(loc)
+
+
+def _references(kb, files) -> list[Problem]:
+    problems = []
+
+    def missing(kind, key, loc, what, target, store):
+        if target not in store:
+            name, line = _where(kb, files, kind, key, loc)
+            problems.append(Problem(name, line, f"{what} {target!r} does not exist"))
+
+    for pid, p in kb.pathways.items():
+        missing("pathways", pid, ("visa",), "visa", p.visa, kb.visas)
+        missing("pathways", pid, ("authorization",), "authorization", p.authorization, kb.authorizations)
+        for i, program in enumerate(p.programs):
+            missing("pathways", pid, ("programs", i), "program", program, kb.programs)
+        authorization = kb.authorizations.get(p.authorization)
+        routes = {r.id for r in authorization.routes} if authorization else set()
+        if routes and p.route not in routes:
+            name, line = _where(kb, files, "pathways", pid, ("route",))
+            problems.append(Problem(name, line, f"route must be one of {sorted(routes)} for authorization {p.authorization}"))
+        if not routes and p.route is not None:
+            name, line = _where(kb, files, "pathways", pid, ("route",))
+            problems.append(Problem(name, line, f"authorization {p.authorization} has no routes"))
+    for prog_id, prog in kb.programs.items():
+        for i, target in enumerate(prog.pathways):
+            missing("programs", prog_id, ("pathways", i), "pathway", target, kb.pathways)
+    for bid, barrier in kb.barriers.items():
+        for i, target in enumerate(barrier.pathways):
+            missing("barriers", bid, ("pathways", i), "pathway", target, kb.pathways)
+    for kind in ("enablers", "recommendations"):
+        for item_id, item in getattr(kb, kind).items():
+            for i, target in enumerate(item.answers):
+                missing(kind, item_id, ("answers", i), "barrier", target, kb.barriers)
+            for i, target in enumerate(getattr(item, "programs", [])):
+                missing(kind, item_id, ("programs", i), "program", target, kb.programs)
+    return problems
+
+
+def allowed_values(kb):
+    countries = frozenset(list_members(kb.lists["countries"], None)) if "countries" in kb.lists else None
+    from .vocabulary import CONTACT_LEVELS, VISAS
+
+    vocabularies = {
+        "countries": countries,
+        "visas-or-none": frozenset(VISAS) | {"none"},
+        "contact-levels": frozenset(CONTACT_LEVELS),
+    }
+
+    def lookup(fact: str):
+        definition = kb.facts.get(fact)
+        if definition is None:
+            return None
+        if definition.vocabulary:
+            return vocabularies[definition.vocabulary]
+        return frozenset(definition.values) if definition.values else None
+
+    return lookup
+
+
+def bind_context(kb, visa: schema.Visa | None, lists, on=None) -> BindContext:
+    all_lists = {key: list_members(cl, on) for key, cl in kb.lists.items()}
+    all_lists.update({key: frozenset(codes) for key, codes in (lists or {}).items()})
+    visa_attrs = {"work_authorized": visa.work_authorization.allowed if visa else False}
+    return BindContext(kb.facts, all_lists, visa_attrs, allowed_values(kb))
+
+
+def _expression_sites(kb):
+    """(kind, id, loc, text, visa, lists) for every test and `when` in the base."""
+    for i, c in enumerate(kb.categories.values()):
+        yield "categories", c.id, ("test",), c.test, None, None
+    for code, visa in kb.visas.items():
+        yield from _tests("visas", code, (), visa, visa, None)
+    for code, auth in kb.authorizations.items():
+        yield from _tests("authorizations", code, (), auth, None, None)
+        for j, route in enumerate(auth.routes):
+            yield from _tests("authorizations", code, ("routes", j), route, None, None)
+    for pid, p in kb.pathways.items():
+        visa = kb.visas.get(p.visa)
+        for i, r in enumerate(p.requirements):
+            if isinstance(r, schema.Requirement):
+                yield "pathways", pid, ("requirements", i, "test"), r.test, visa, None
+        for i, w in enumerate(p.warnings):
+            yield "pathways", pid, ("warnings", i, "when"), w.when, visa, None
+    for eid, event in kb.policies.items():
+        for i, effect in enumerate(event.effects):
+            if effect.requirement:
+                yield "policies", eid, ("effects", i, "requirement", "test"), effect.requirement.test, None, event.lists
+            if effect.warning:
+                yield "policies", eid, ("effects", i, "warning", "when"), effect.warning.when, None, event.lists
+
+
+def _tests(kind, key, loc, holder, visa, lists):
+    for i, r in enumerate(holder.requirements):
+        yield kind, key, loc + ("requirements", i, "test"), r.test, visa, lists
+    for i, w in enumerate(holder.warnings):
+        yield kind, key, loc + ("warnings", i, "when"), w.when, visa, lists
+
+
+def _expressions(kb, files) -> list[Problem]:
+    problems = []
+    for kind, key, loc, text, visa, lists in _expression_sites(kb):
+        try:
+            bind(parse(text), bind_context(kb, visa, lists), text)
+        except ExpressionError as error:
+            name, line = _where(kb, files, kind, key, loc)
+            problems.append(Problem(name, line, f"test: {error}"))
+    # Requirements merged into each pathway, with every event that could ever apply.
+    for pid, p in kb.pathways.items():
+        _, conflicts = requirements_for(kb, p, kb.policies.values())
+        for conflict in conflicts:
+            name, line = _where(kb, files, "pathways", pid, ("requirements",))
+            problems.append(Problem(name, line, conflict))
+        if not any(isinstance(r, schema.Use) and r.use == "visa" for r in p.requirements):
+            name, line = _where(kb, files, "pathways", pid, ("requirements",))
+            problems.append(Problem(name, line, "a pathway must `use: visa` (its visa's requirements apply)"))
+        if not any(isinstance(r, schema.Use) and r.use == "authorization" for r in p.requirements):
+            name, line = _where(kb, files, "pathways", pid, ("requirements",))
+            problems.append(Problem(name, line, "a pathway must `use: authorization`"))
+    return problems
+
+
+def _country_codes(kb, files) -> list[Problem]:
+    if "countries" not in kb.lists:
+        return [Problem("world/countries.yaml", None, "the list of country codes is missing")]
+    countries = list_members(kb.lists["countries"], None)
+    problems = []
+    for key, code_list in kb.lists.items():
+        for i, m in enumerate(code_list.members):
+            if key != "countries" and m.code not in countries:
+                name, line = _where(kb, files, "lists", key, ("members", i))
+                problems.append(Problem(name, line, f"{m.code!r} is not an ISO 3166-1 alpha-2 code"))
+    for eid, event in kb.policies.items():
+        for list_name, codes in event.lists.items():
+            for i, code in enumerate(codes):
+                if code not in countries:
+                    name, line = _where(kb, files, "policies", eid, ("lists", list_name, i))
+                    problems.append(Problem(name, line, f"{code!r} is not an ISO 3166-1 alpha-2 code"))
+    return problems

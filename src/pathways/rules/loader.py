@@ -1,0 +1,179 @@
+"""Load the knowledge base strictly: every file validated, every reference resolved.
+
+`load_knowledge()` returns a `Knowledge` or raises `KnowledgeError` listing each
+problem with its file and line. `check_knowledge()` runs the same lints and also
+lists sources last checked more than a year ago; `pathways kb check` prints them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from . import schema
+from .vocabulary import AUTHORIZATIONS, CATEGORIES, VISAS
+from .yamlfile import Problem, YamlFile, read_yaml
+
+KNOWLEDGE_ROOT = Path(__file__).resolve().parent.parent / "knowledge"
+STALE_AFTER = timedelta(days=365)
+
+
+class KnowledgeError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Knowledge:
+    facts: dict[str, schema.FactDefinition] = field(default_factory=dict)
+    categories: dict[str, schema.CategoryDefinition] = field(default_factory=dict)
+    sources: dict[str, schema.Source] = field(default_factory=dict)
+    visas: dict[str, schema.Visa] = field(default_factory=dict)
+    authorizations: dict[str, schema.Authorization] = field(default_factory=dict)
+    pathways: dict[str, schema.Pathway] = field(default_factory=dict)
+    policies: dict[str, schema.PolicyEvent] = field(default_factory=dict)
+    lists: dict[str, schema.CodeList] = field(default_factory=dict)
+    programs: dict[str, schema.Program] = field(default_factory=dict)
+    barriers: dict[str, schema.Barrier] = field(default_factory=dict)
+    enablers: dict[str, schema.Enabler] = field(default_factory=dict)
+    recommendations: dict[str, schema.Recommendation] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)  # "kind:id" -> file
+    fingerprint: str = ""
+
+    def last_checked(self) -> date | None:
+        return max((s.checked for s in self.sources.values()), default=None)
+
+
+# (folder or file, model, how the file holds items, the Knowledge attribute)
+_ONE = "one"  # the file is one item whose id is in the file
+_LIST = "list"  # the file is a list of items with `id`
+_MAP = "map"  # the file maps id -> item
+_KINDS: list[tuple[str, type[BaseModel], str, str]] = [
+    ("facts.yaml", schema.FactDefinition, _MAP, "facts"),
+    ("categories.yaml", schema.CategoryDefinition, _LIST, "categories"),
+    ("sources/", schema.Source, _MAP, "sources"),
+    ("us/visas/", schema.Visa, _ONE, "visas"),
+    ("us/policies/", schema.PolicyEvent, _ONE, "policies"),
+    ("us/lists/", schema.CodeList, _ONE, "lists"),
+    ("world/", schema.CodeList, _ONE, "lists"),
+    ("ca/authorizations/", schema.Authorization, _ONE, "authorizations"),
+    ("ca/pathways/", schema.Pathway, _ONE, "pathways"),
+    ("ca/programs/", schema.Program, _ONE, "programs"),
+    ("context/barriers.yaml", schema.Barrier, _LIST, "barriers"),
+    ("context/enablers.yaml", schema.Enabler, _LIST, "enablers"),
+    ("context/recommendations.yaml", schema.Recommendation, _LIST, "recommendations"),
+]
+
+
+def _item_id(item: BaseModel) -> str:
+    return getattr(item, "id", None) or getattr(item, "code")
+
+
+def _files(root: Path) -> list[tuple[Path, tuple]]:
+    found = []
+    for pattern, model, shape, attr in _KINDS:
+        target = root / pattern
+        if pattern.endswith("/"):
+            found += [(p, (model, shape, attr)) for p in sorted(target.glob("*.yaml"))]
+        elif target.exists():
+            found.append((target, (model, shape, attr)))
+    return found
+
+
+def fingerprint(root: Path = KNOWLEDGE_ROOT) -> str:
+    """A hash of every knowledge file's name and content: the cache key."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _validate(file: YamlFile, model, shape: str) -> tuple[list[BaseModel], list[Problem]]:
+    """Validate a file's items; a broken item is reported and left out."""
+    data = file.data
+    if shape == _ONE:
+        entries = [((), data)]
+    elif shape == _LIST:
+        if not isinstance(data, list):
+            return [], [Problem(file.name, 1, "expected a list of items")]
+        entries = [((i,), item) for i, item in enumerate(data)]
+    else:
+        if not isinstance(data, dict):
+            return [], [Problem(file.name, 1, "expected a mapping of id to item")]
+        entries = [((key,), value) for key, value in data.items()]
+    items, problems = [], []
+    adapter = TypeAdapter(model)
+    for loc, value in entries:
+        try:
+            item = adapter.validate_python(value)
+        except ValidationError as error:
+            for e in error.errors():
+                where = loc + tuple(e["loc"])
+                field_path = ".".join(str(p) for p in where) or "(file)"
+                problems.append(Problem(file.name, file.line(where), f"{field_path}: {e['msg']}"))
+            continue
+        items.append((loc, item))
+    return items, problems
+
+
+def _read_all(root: Path) -> tuple[Knowledge, list[Problem], dict[str, YamlFile]]:
+    kb, problems, files = Knowledge(), [], {}
+    for path, (model, shape, attr) in _files(root):
+        name = str(path.relative_to(root))
+        file, read_problems = read_yaml(path, name)
+        problems += read_problems
+        if file is None:
+            continue
+        files[name] = file
+        items, item_problems = _validate(file, model, shape)
+        problems += item_problems
+        store = getattr(kb, attr)
+        for loc, item in items:
+            key = loc[0] if shape == _MAP else _item_id(item)
+            if shape == _ONE and key != path.stem:
+                problems.append(Problem(name, file.line(("id",)) or file.line(("code",)), f"the file name must be {key}.yaml, as its id"))
+            if key in store:
+                problems.append(Problem(name, file.line(loc) if loc else 1, f"{attr} id {key!r} is defined twice (also in {kb.origin[attr + ':' + key]})"))
+                continue
+            store[key] = item
+            kb.origin[f"{attr}:{key}"] = name
+    return kb, problems, files
+
+
+def load_knowledge(root: Path = KNOWLEDGE_ROOT) -> Knowledge:
+    kb, problems = _load(root)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise KnowledgeError(errors)
+    return kb
+
+
+def check_knowledge(root: Path = KNOWLEDGE_ROOT, today: date | None = None) -> list[Problem]:
+    """Every problem, plus the sources last checked more than a year before today."""
+    kb, problems = _load(root)
+    today = today or date.today()
+    for source_id, source in kb.sources.items():
+        if today - source.checked > STALE_AFTER:
+            name = kb.origin[f"sources:{source_id}"]
+            problems.append(Problem(name, None, f"source {source_id!r} was last checked on {source.checked}, more than a year ago", "stale"))
+    return problems
+
+
+def _load(root: Path) -> tuple[Knowledge, list[Problem]]:
+    from .lint import lint  # the cross-reference checks
+
+    kb, problems, files = _read_all(root)
+    kb.fingerprint = fingerprint(root)
+    problems += lint(kb, files)
+    return kb, problems
+
+
+__all__ = ["Knowledge", "KnowledgeError", "Problem", "load_knowledge", "check_knowledge", "KNOWLEDGE_ROOT"]
+
+# What the contract names and the knowledge base must define, checked by lint.
+CONTRACT = {"visas": VISAS, "authorizations": AUTHORIZATIONS, "categories": CATEGORIES}

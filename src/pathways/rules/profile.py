@@ -1,0 +1,160 @@
+"""Check a person's profile against the facts of `knowledge/facts.yaml`.
+
+A profile is a mapping of the contract's fields; every field is optional and a missing
+(or null) field is unknown. Anything else that does not fit is refused with one
+problem per field: which field, what was wrong, what is accepted. Nothing is guessed:
+`ke` is not taken for `KE`, `"3"` is not taken for 3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+HOST = "host"
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"field": self.field, "message": self.message}
+
+
+class ProfileError(ValueError):
+    def __init__(self, problems: list[FieldProblem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A valid profile: `facts` is flat (host.x keys, sets as frozensets), unknowns absent."""
+
+    facts: Mapping[str, Any]
+
+    def get(self, name: str, default=None):
+        return self.facts.get(name, default)
+
+    def to_contract(self) -> dict:
+        """The profile as the contract's YAML/JSON shape again."""
+        out: dict[str, Any] = {}
+        for name, value in self.facts.items():
+            if isinstance(value, frozenset):
+                value = sorted(value)
+            elif isinstance(value, date):
+                value = value.isoformat()
+            if name.startswith(HOST + "."):
+                out.setdefault(HOST, {})[name[len(HOST) + 1:]] = value
+            else:
+                out[name] = value
+        return out
+
+
+class ProfileChecker:
+    """Validates profiles against fact definitions and vocabularies."""
+
+    def __init__(self, facts: Mapping[str, Any], vocabularies: Mapping[str, frozenset[str]]):
+        self.facts = facts
+        self.vocabularies = vocabularies
+        self.top = sorted({n.split(".")[0] for n in facts})
+        self.host_keys = sorted(n.split(".", 1)[1] for n in facts if n.startswith(HOST + "."))
+
+    def check(self, data: Any) -> Profile:
+        if not isinstance(data, Mapping):
+            raise ProfileError([FieldProblem("(profile)", f"expected a mapping of fields, got {_kind(data)}; accepted fields: {', '.join(self.top)}")])
+        problems: list[FieldProblem] = []
+        flat: dict[str, Any] = {}
+        for key, value in data.items():
+            if key == HOST:
+                self._host(value, flat, problems)
+            elif not isinstance(key, str) or key not in self.facts:
+                problems.append(FieldProblem(str(key), f"unknown field; accepted fields: {', '.join(self.top)}"))
+            else:
+                self._one(key, value, flat, problems)
+        if problems:
+            raise ProfileError(problems)
+        return Profile(flat)
+
+    def _host(self, value, flat, problems):
+        if value is None:
+            return
+        if not isinstance(value, Mapping):
+            problems.append(FieldProblem(HOST, f"expected a mapping of host offers, got {_kind(value)}; accepted keys: {', '.join(self.host_keys)}"))
+            return
+        for key, item in value.items():
+            name = f"{HOST}.{key}"
+            if name not in self.facts:
+                problems.append(FieldProblem(name, f"unknown host key; accepted keys: {', '.join(self.host_keys)}"))
+            else:
+                self._one(name, item, flat, problems)
+
+    def _one(self, name, value, flat, problems):
+        if value is None:
+            return  # null is "I don't know"
+        definition = self.facts[name]
+        result = getattr(self, "_" + definition.type)(definition, value)
+        if isinstance(result, str):
+            problems.append(FieldProblem(name, result))
+        else:
+            flat[name] = result
+
+    def _bool(self, d, value):
+        return value if isinstance(value, bool) else f"expected true or false, got {_show(value)}"
+
+    def _number(self, d, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            return f"expected a number, got {_show(value)}"
+        if (d.minimum is not None and value < d.minimum) or (d.maximum is not None and value > d.maximum):
+            return f"expected a number from {d.minimum:g} to {d.maximum:g}, got {value:g}"
+        return float(value)
+
+    def _date(self, d, value):
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        return f"expected an ISO date such as 2027-09-01, got {_show(value)}"
+
+    def _accepted(self, d) -> frozenset[str]:
+        return self.vocabularies[d.vocabulary] if d.vocabulary else frozenset(d.values)
+
+    def _enum(self, d, value):
+        accepted = self._accepted(d)
+        if isinstance(value, str) and value in accepted:
+            return value
+        return f"{_show(value)} is not accepted; accepted: {', '.join(sorted(accepted))}"
+
+    def _codes(self, d, value):
+        return self._set(d, value)
+
+    def _set(self, d, value):
+        accepted = self._accepted(d)
+        if not isinstance(value, list):
+            return f"expected a list, got {_kind(value)}"
+        bad = [v for v in value if not isinstance(v, str) or v not in accepted]
+        if bad:
+            what = "ISO 3166-1 alpha-2 country code" if d.vocabulary == "countries" else "value"
+            hint = " (two capital letters, such as KE, AU, MX)" if d.vocabulary == "countries" else f"; accepted: {', '.join(sorted(accepted))}"
+            return f"{', '.join(_show(b) for b in bad)} {'is not an' if len(bad) == 1 else 'are not'} {what}{'s' if len(bad) > 1 else ''}{hint}"
+        if d.vocabulary == "countries" and not value:
+            return "expected at least one country code; leave the field out if unknown"
+        return frozenset(value)
+
+
+def _kind(value) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _show(value) -> str:
+    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
