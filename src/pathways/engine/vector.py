@@ -1,0 +1,173 @@
+"""The same compiled tests, evaluated over a numpy table of many profiles at once.
+
+Three values as two boolean arrays per test: `t` (true) and `f` (false); a row that is
+in neither is unknown. Kleene logic then becomes plain array algebra: `a and b` is
+true where both are true and false where either is false. The trees are the bound
+trees of `engine/rules.py`, so per-person and vectorised evaluation share one source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ..rules.expression import And, Arith, Call, Compare, Const, FactRef, Member, Not, Or
+from .rules import Rules
+
+_OPS = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
+        "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+
+
+@dataclass
+class Column:
+    kind: str  # bool | number | text | set
+    values: np.ndarray  # bool / float / int codes / bool matrix
+    known: np.ndarray
+    vocabulary: tuple[str, ...] = ()
+
+
+class ProfileTable:
+    """Columns of profile facts, built from checked profiles' flat facts."""
+
+    def __init__(self, facts: Sequence[Mapping[str, Any]], definitions: Mapping[str, Any], vocabularies: Mapping[str, frozenset]):
+        self.n = len(facts)
+        self.columns: dict[str, Column] = {}
+        for name, d in definitions.items():
+            column = [f.get(name) for f in facts]
+            known = np.array([v is not None for v in column], dtype=bool)
+            if d.type == "bool":
+                self.columns[name] = Column("bool", np.array([bool(v) for v in column], dtype=bool), known)
+            elif d.type == "number":
+                self.columns[name] = Column("number", np.array([np.nan if v is None else v for v in column], dtype=float), known)
+            elif d.type in ("enum", "set", "codes"):
+                vocab = tuple(sorted(vocabularies[d.vocabulary] if d.vocabulary else d.values))
+                index = {v: i for i, v in enumerate(vocab)}
+                if d.type == "enum":
+                    codes = np.array([-1 if v is None else index[v] for v in column], dtype=np.int32)
+                    self.columns[name] = Column("text", codes, known, vocab)
+                else:
+                    matrix = np.zeros((self.n, len(vocab)), dtype=bool)
+                    for row, items in enumerate(column):
+                        for item in items or ():
+                            matrix[row, index[item]] = True
+                    self.columns[name] = Column("set", matrix, known, vocab)
+
+
+class _Vector:
+    def __init__(self, table: ProfileTable):
+        self.table = table
+
+    def bool3(self, node):
+        result = self.visit(node)
+        if isinstance(result, tuple):
+            return result
+        value = bool(result)
+        full = np.ones(self.table.n, dtype=bool)
+        return (full, ~full) if value else (~full, full)
+
+    def visit(self, node):
+        return getattr(self, "v_" + type(node).__name__)(node)
+
+    def v_Const(self, node):
+        return node.value
+
+    def v_FactRef(self, node):
+        column = self.table.columns[node.name]
+        if column.kind == "bool":
+            return (column.values & column.known, ~column.values & column.known)
+        return column
+
+    def v_Not(self, node):
+        t, f = self.bool3(node.operand)
+        return (f, t)
+
+    def v_And(self, node):
+        pairs = [self.bool3(o) for o in node.operands]
+        return (np.logical_and.reduce([t for t, _ in pairs]), np.logical_or.reduce([f for _, f in pairs]))
+
+    def v_Or(self, node):
+        pairs = [self.bool3(o) for o in node.operands]
+        return (np.logical_or.reduce([t for t, _ in pairs]), np.logical_and.reduce([f for _, f in pairs]))
+
+    def _operand(self, node):
+        """(values, known) for numbers, bools and text codes; text constants stay str."""
+        value = self.visit(node)
+        if isinstance(value, Column):
+            return value.values, value.known, value
+        if isinstance(value, tuple):  # a bool3 pair
+            t, f = value
+            return t, t | f, None
+        return value, np.ones(self.table.n, dtype=bool), None
+
+    def v_Compare(self, node):
+        (a, ka, ca), (b, kb, cb) = self._operand(node.left), self._operand(node.right)
+        a, b = self._codes(a, cb), self._codes(b, ca)
+        result = _OPS[node.op](a, b)
+        known = ka & kb
+        return (known & result, known & ~result)
+
+    @staticmethod
+    def _codes(value, other: Column | None):
+        """A text constant compared with a text column becomes that column's code."""
+        if isinstance(value, str) and other is not None:
+            return other.vocabulary.index(value) if value in other.vocabulary else -2
+        return value
+
+    def v_Member(self, node):
+        container = self.visit(node.container)
+        if isinstance(container, Column):  # 'step3' in usmle_passed
+            item = node.item.value
+            present = container.values[:, container.vocabulary.index(item)] if item in container.vocabulary else np.zeros(self.table.n, bool)
+            t, f = container.known & present, container.known & ~present
+        else:  # stage in ['student', ...]
+            values, known, column = self._operand(node.item)
+            if column is not None:
+                codes = [column.vocabulary.index(v) for v in container if v in column.vocabulary]
+                present = np.isin(values, codes)
+            else:
+                present = np.full(self.table.n, values in container)
+            t, f = known & present, known & ~present
+        return (f, t) if node.negate else (t, f)
+
+    def v_Arith(self, node):
+        (a, ka, _), (b, kb, _) = self._operand(node.left), self._operand(node.right)
+        known = ka & kb
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = _OPS[node.op](a, b)
+        return Column("number", np.where(known, values, np.nan), known)
+
+    def v_Call(self, node):
+        column, members = self.visit(node.args[0]), node.args[1].value
+        inside = np.array([v in members for v in column.vocabulary], dtype=bool)
+        if node.function == "any_in":
+            result = column.values[:, inside].any(axis=1)
+        else:  # every held code is on the list (nationality lists are never empty)
+            result = ~column.values[:, ~inside].any(axis=1)
+        return (column.known & result, column.known & ~result)
+
+
+def evaluate_table(rules: Rules, table: ProfileTable) -> np.ndarray:
+    """Values of every compiled test for every row: 1 true, 0 false, -1 unknown."""
+    vector = _Vector(table)
+    out = np.full((table.n, len(rules.trees)), -1, dtype=np.int8)
+    for slot, tree in enumerate(rules.trees):
+        t, f = vector.bool3(tree)
+        out[t, slot] = 1
+        out[f, slot] = 0
+    return out
+
+
+STATUS_CODES = ("open", "needs-info", "blocked")
+
+
+def pathway_statuses(rules: Rules, values: np.ndarray) -> np.ndarray:
+    """Status of every pathway (columns, in `rules.pathways` order) for every row:
+    0 open, 1 needs-info, 2 blocked; whatever the row's category."""
+    out = np.empty((values.shape[0], len(rules.pathways)), dtype=np.int8)
+    for j, p in enumerate(rules.pathways):
+        slots = [r.slot for r in p.requirements]
+        block = values[:, slots]
+        out[:, j] = np.where((block == 0).any(axis=1), 2, np.where((block == -1).any(axis=1), 1, 0))
+    return out

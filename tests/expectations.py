@@ -1,0 +1,47 @@
+"""The scenario format of ../shared/scenarios/README.md: what an evaluation must show."""
+
+from __future__ import annotations
+
+import re
+
+
+def _matches(pathway: dict, keys: dict) -> bool:
+    return all(pathway.get(k) == v for k, v in keys.items())
+
+
+def failures(expect: dict, exit_code: int, stdout_json: dict | None, stderr: str) -> list[str]:
+    """Every expectation the run does not meet, as sentences (empty when it passes)."""
+    problems = []
+    wanted_code = expect.get("exit_code", 0)
+    if exit_code != wanted_code:
+        problems.append(f"exit code {exit_code}, expected {wanted_code} (stderr: {stderr.strip()[:300]})")
+    for word in expect.get("stderr_mentions", []):
+        if word not in stderr:
+            problems.append(f"standard error does not mention {word!r}: {stderr.strip()[:300]}")
+    if wanted_code != 0:
+        return problems
+    if stdout_json is None:
+        return problems + ["no JSON on standard output"]
+    pathways = stdout_json["pathways"]
+    if "category" in expect and stdout_json["category"] != expect["category"]:
+        problems.append(f"category {stdout_json['category']!r}, expected {expect['category']!r}")
+    for keys in expect.get("has", []):
+        if not any(_matches(p, keys) for p in pathways):
+            seen = [{k: p.get(k) for k in keys} for p in pathways if p.get("visa") == keys.get("visa")]
+            problems.append(f"no pathway matches {keys}; pathways with that visa: {seen}")
+    for keys in expect.get("not_open", []):
+        opened = [p["id"] for p in pathways if _matches(p, keys) and p["status"] == "open"]
+        if opened:
+            problems.append(f"{opened} match {keys} and are open")
+    if expect.get("none_open") and any(p["status"] == "open" for p in pathways):
+        problems.append(f"open: {[p['id'] for p in pathways if p['status'] == 'open']}, expected none")
+    for rule in expect.get("warns", []):
+        pattern = re.compile(rule["pattern"])
+        if not any(_matches(p, rule["where"]) and any(pattern.search(w) for w in p["warnings"]) for p in pathways):
+            problems.append(f"no pathway matching {rule['where']} warns /{rule['pattern']}/")
+    for rule in expect.get("no_warning", []):
+        pattern = re.compile(rule["pattern"])
+        hits = [p["id"] for p in pathways if _matches(p, rule["where"]) and any(pattern.search(w) for w in p["warnings"])]
+        if hits:
+            problems.append(f"{hits} warn /{rule['pattern']}/, expected no such warning")
+    return problems
