@@ -73,8 +73,9 @@ def test_broken_yaml_is_reported_with_its_line(copy):
 
 
 def test_requirements_with_one_id_and_two_tests_clash(copy):
-    edit(copy, "ca/pathways/h1b-2112.yaml", "    test: ecfmg_certified", "    test: school_ecfmg_eligible")
-    assert any("h1b-2112.yaml" in e and "two different tests" in e for e in errors(copy))
+    # the J-1 physician visa and the PTL both require ECFMG certification
+    edit(copy, "ca/authorizations/ptl.yaml", "    test: ecfmg_certified", "    test: school_ecfmg_eligible")
+    assert any("j1-physician-ptl.yaml" in e and "two different tests" in e for e in errors(copy))
 
 
 def test_sources_checked_more_than_a_year_ago_are_listed_as_stale():

@@ -29,7 +29,7 @@ def test_each_bad_field_is_named_with_what_is_accepted(engine):
         "final_year": "yes", "host": {"gym": True}, "favourite_colour": "blue", "usmle_passed": ["step4"],
         "start_date": "next year", "current_us_status": "h1b",
     })
-    assert "not ISO 3166-1 alpha-2 codes" in found["citizenships"] and "KE" in found["citizenships"]
+    assert "are not ISO 3166-1 alpha-2 country codes" in found["citizenships"] and "KE" in found["citizenships"]
     assert "accepted: graduate, student" in found["stage"]
     assert "expected a number" in found["postgraduate_years"]
     assert "expected true or false" in found["final_year"]

@@ -21,7 +21,7 @@ class FieldProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return _Bad(f"{self.field}: {self.message}")
 
     def as_dict(self) -> dict:
         return {"field": self.field, "message": self.message}
@@ -100,19 +100,19 @@ class ProfileChecker:
             return  # null is "I don't know"
         definition = self.facts[name]
         result = getattr(self, "_" + definition.type)(definition, value)
-        if isinstance(result, str):
+        if isinstance(result, _Bad):
             problems.append(FieldProblem(name, result))
         else:
             flat[name] = result
 
     def _bool(self, d, value):
-        return value if isinstance(value, bool) else f"expected true or false, got {_show(value)}"
+        return value if isinstance(value, bool) else _Bad(f"expected true or false, got {_show(value)}")
 
     def _number(self, d, value):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            return f"expected a number, got {_show(value)}"
+            return _Bad(f"expected a number, got {_show(value)}")
         if (d.minimum is not None and value < d.minimum) or (d.maximum is not None and value > d.maximum):
-            return f"expected a number from {d.minimum:g} to {d.maximum:g}, got {value:g}"
+            return _Bad(f"expected a number from {d.minimum:g} to {d.maximum:g}, got {value:g}")
         return float(value)
 
     def _date(self, d, value):
@@ -123,7 +123,7 @@ class ProfileChecker:
                 return date.fromisoformat(value)
             except ValueError:
                 pass
-        return f"expected an ISO date such as 2027-09-01, got {_show(value)}"
+        return _Bad(f"expected an ISO date such as 2027-09-01, got {_show(value)}")
 
     def _accepted(self, d) -> frozenset[str]:
         return self.vocabularies[d.vocabulary] if d.vocabulary else frozenset(d.values)
@@ -132,7 +132,7 @@ class ProfileChecker:
         accepted = self._accepted(d)
         if isinstance(value, str) and value in accepted:
             return value
-        return f"{_show(value)} is not accepted; accepted: {', '.join(sorted(accepted))}"
+        return _Bad(f"{_show(value)} is not accepted; accepted: {', '.join(sorted(accepted))}")
 
     def _codes(self, d, value):
         return self._set(d, value)
@@ -140,15 +140,19 @@ class ProfileChecker:
     def _set(self, d, value):
         accepted = self._accepted(d)
         if not isinstance(value, list):
-            return f"expected a list, got {_kind(value)}"
+            return _Bad(f"expected a list, got {_kind(value)}")
         bad = [v for v in value if not isinstance(v, str) or v not in accepted]
         if bad:
             what = "ISO 3166-1 alpha-2 country code" if d.vocabulary == "countries" else "value"
             hint = " (two capital letters, such as KE, AU, MX)" if d.vocabulary == "countries" else f"; accepted: {', '.join(sorted(accepted))}"
-            return f"{', '.join(_show(b) for b in bad)} {'is not an' if len(bad) == 1 else 'are not'} {what}{'s' if len(bad) > 1 else ''}{hint}"
+            return _Bad(f"{', '.join(_show(b) for b in bad)} {'is not an' if len(bad) == 1 else 'are not'} {what}{'s' if len(bad) > 1 else ''}{hint}")
         if d.vocabulary == "countries" and not value:
-            return "expected at least one country code; leave the field out if unknown"
+            return _Bad("expected at least one country code; leave the field out if unknown")
         return frozenset(value)
+
+
+class _Bad(str):
+    """A validator's complaint, told apart from a valid text value."""
 
 
 def _kind(value) -> str:
