@@ -35,12 +35,8 @@ def _fail(lines: list[str], code: int = 2) -> None:
 
 def _engine():
     from .engine.core import Engine
-    from .rules.loader import KnowledgeError
 
-    try:
-        return Engine.load()
-    except KnowledgeError as error:
-        _fail(["The knowledge base has errors:"] + [str(p) for p in error.problems])
+    return Engine.load()
 
 
 def _as_of(text: Optional[str]) -> Optional[date]:
@@ -137,7 +133,7 @@ def explain(
 
     day = _as_of(as_of)
     engine = _engine()
-    known = [p.id for p in engine.kb.pathways.values()]
+    known = engine.pathway_ids()
     if pathway_id not in known:
         _fail([f"PATHWAY_ID: unknown pathway {pathway_id!r}; accepted: {', '.join(known)}"])
     try:
@@ -194,9 +190,12 @@ def show(item_id: str = typer.Argument(..., metavar="ID", help="A visa code, aut
 @kb_app.command("check")
 def kb_check(today: Optional[str] = typer.Option(None, "--today", help="Judge staleness as of this date (default: today).")) -> None:
     """Check every knowledge file: schema, references, citations, tests; list stale sources."""
-    from .rules.loader import check_knowledge
+    import os
 
-    problems = check_knowledge(today=_as_of(today))
+    from .rules.loader import KNOWLEDGE_ROOT, check_knowledge
+
+    root = Path(os.environ.get("PATHWAYS_KNOWLEDGE_DIR") or KNOWLEDGE_ROOT)
+    problems = check_knowledge(root, today=_as_of(today))
     errors = [p for p in problems if p.severity == "error"]
     stale = [p for p in problems if p.severity == "stale"]
     for p in errors:
@@ -228,7 +227,21 @@ def diagram(category: str = typer.Argument(..., help="student, img-under-3 or im
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as error:  # a broken knowledge file: its file and line, not a traceback
+        from .rules.loader import KnowledgeError
+
+        if not isinstance(error, KnowledgeError):
+            raise
+        _report_knowledge_error(error)
+
+
+def _report_knowledge_error(error) -> None:
+    sys.stderr.write("The knowledge base has errors:\n")
+    for problem in error.problems:
+        sys.stderr.write(f"{problem}\n")
+    sys.exit(2)
 
 
 if __name__ == "__main__":

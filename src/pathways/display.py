@@ -12,7 +12,10 @@ MARK = {"met": "✔", "unmet": "✘", "unknown": "?"}
 
 
 def _console() -> Console:
-    return Console(highlight=False)
+    import sys
+
+    # a table piped to a file or another program keeps its ids whole
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def show_evaluation(evaluation) -> None:
@@ -28,10 +31,26 @@ def show_evaluation(evaluation) -> None:
         table.add_row(Text(result.status, STATUS_STYLE[result.status]), p.id, p.visa, p.authorization,
                       p.patient_contact, "\n".join(todo) or "-")
     console.print(table)
-    warned = [(r.pathway.id, w.text) for r in evaluation.pathways if r.status != "blocked" for w in r.warnings]
-    for pathway_id, text in warned:
-        console.print(f"[yellow]![/] [bold]{pathway_id}[/]: {text}")
-    console.print("Explain one: [bold]pathways explain PROFILE PATHWAY_ID[/]")
+    nearest = evaluation.nearest()
+    if nearest:
+        wanted = evaluation.profile.get("desired_contact") or "any"
+        console.print(f"\n[bold]Nearest to the contact you want ({wanted})[/]")
+        for r in nearest:
+            steps = [f"change {', '.join(x.id for x in r.missing('unmet'))}"] if r.unmet else []
+            steps += [f"answer {', '.join(x.id for x in r.missing('unknown'))}"] if r.unknown else []
+            console.print(f"  [{STATUS_STYLE[r.status]}]{r.status}[/] {r.pathway.id} ({r.pathway.patient_contact})"
+                          f"{': ' + '; '.join(steps) if steps else ''}")
+    # each warning once, with the pathways (open or needing information) it concerns
+    warned: dict[str, list[str]] = {}
+    for r in evaluation.pathways:
+        if r.status != "blocked":
+            for w in r.warnings:
+                warned.setdefault(w.text, []).append(r.pathway.id)
+    if warned:
+        console.print("\n[bold]Warnings[/]")
+    for text, ids in warned.items():
+        console.print(f"[yellow]![/] {text} [dim]({', '.join(ids)})[/]")
+    console.print("\nExplain one: [bold]pathways explain PROFILE PATHWAY_ID[/]")
 
 
 def show_explanation(result, profile, as_of) -> None:

@@ -1,42 +1,81 @@
 """The one entry point the CLI, the API and the pages share.
 
 `Engine` holds the knowledge base, the profile checker and the rules compiled per
-date; `find` checks a profile and evaluates it, `find_batch` does many.
+date; `find` checks a profile and evaluates it, `find_batch` does many. Loaded with
+`Engine.load()`, it reads the knowledge base only when a command needs it: `find`
+runs from cached rules (rules/cache.py) without importing the schema.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from ..rules.assembly import list_members
-from ..rules.loader import Knowledge
 from ..rules.profile import Profile, ProfileChecker, ProfileError
 from ..rules.vocabulary import CONTACT_LEVELS, VISAS
+from .compiled import Rules
 from .evaluate import Evaluation, PathwayResult, evaluate, judge
-from .rules import Rules, compile_rules
+
+
+def _vocabularies(kb) -> dict[str, frozenset[str]]:
+    from ..rules.assembly import list_members
+
+    return {
+        "countries": list_members(kb.lists["countries"], None),
+        "visas-or-none": frozenset(VISAS) | {"none"},
+        "contact-levels": frozenset(CONTACT_LEVELS),
+    }
 
 
 class Engine:
-    def __init__(self, kb: Knowledge):
-        self.kb = kb
-        vocabularies = {
-            "countries": list_members(kb.lists["countries"], None),
-            "visas-or-none": frozenset(VISAS) | {"none"},
-            "contact-levels": frozenset(CONTACT_LEVELS),
-        }
-        self.checker = ProfileChecker(kb.facts, vocabularies)
+    def __init__(self, kb=None, *, root: Path | None = None, key: str | None = None):
+        """With `kb`, everything in memory; without, loaded from `root` on demand and cached on disk under `key`."""
+        self._kb = kb
+        self._root = root
+        self._key = key
+        self._checker: ProfileChecker | None = None
         self._rules: dict[date, Rules] = {}
 
     @classmethod
-    def load(cls) -> "Engine":
-        from ..rules.cache import load_cached
+    def load(cls, root: Path | None = None) -> "Engine":
+        import os
 
-        return cls(load_cached())
+        from ..rules.location import KNOWLEDGE_ROOT, fingerprint
+
+        # PATHWAYS_KNOWLEDGE_DIR points at another copy (a contributor's draft, a test's)
+        root = root or Path(os.environ.get("PATHWAYS_KNOWLEDGE_DIR") or KNOWLEDGE_ROOT)
+        return cls(root=root, key=fingerprint(root))
+
+    @property
+    def kb(self):
+        if self._kb is None:
+            from ..rules.loader import load_knowledge
+
+            self._kb = self._cached("knowledge", lambda: load_knowledge(self._root))
+        return self._kb
+
+    def _cached(self, name: str, build):
+        if self._key is None:
+            return build()
+        from ..rules.cache import cached
+
+        return cached(f"{name}-{self._key}", build)
+
+    @property
+    def checker(self) -> ProfileChecker:
+        if self._checker is None:
+            self._checker = self._cached("checker", lambda: ProfileChecker(self.kb.facts, _vocabularies(self.kb)))
+        return self._checker
 
     def rules(self, as_of: date) -> Rules:
         if as_of not in self._rules:
-            self._rules[as_of] = compile_rules(self.kb, as_of)
+            def build():
+                from .rules import compile_rules
+
+                return compile_rules(self.kb, as_of)
+
+            self._rules[as_of] = self._cached(f"rules-{as_of.isoformat()}", build)
         return self._rules[as_of]
 
     def check(self, data: Any) -> Profile:
@@ -58,6 +97,9 @@ class Engine:
         if pathway is None:
             raise KeyError(pathway_id)
         return judge(pathway, rules.evaluate(profile.facts))
+
+    def pathway_ids(self) -> list[str]:
+        return [p.id for p in self.rules(date.today()).pathways]
 
     def find_batch(self, items: Iterable[Any], as_of: date | None = None) -> Iterator[Evaluation | ProfileError]:
         for data in items:

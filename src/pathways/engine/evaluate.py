@@ -9,30 +9,47 @@ then more patient contact first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 
 from ..rules.profile import Profile
-from .rules import CONTACT_RANK, CompiledPathway, CompiledRequirement, CompiledWarning, Rules
+from .compiled import CONTACT_RANK, CompiledPathway, CompiledRequirement, CompiledWarning, Rules
 
 REQUIREMENT_STATUS = {True: "met", False: "unmet", None: "unknown"}
 STATUS_RANK = {"open": 0, "needs-info": 1, "blocked": 2}
 NEAREST_COUNT = 3
 
 
-@dataclass(frozen=True)
-class PathwayResult:
+class PathwayResult(NamedTuple):
+    """One pathway's verdict (a named tuple: thousands are made per second).
+
+    `statuses` holds each requirement's value (True met, False unmet, None unknown),
+    in the order of `pathway.requirements`; `values` is every test's value for the
+    person, from which the warnings that apply are read.
+    """
+
     pathway: CompiledPathway
     status: str
-    requirements: tuple[tuple[CompiledRequirement, str], ...]  # (requirement, met|unmet|unknown)
-    warnings: tuple[CompiledWarning, ...]
+    statuses: tuple
+    values: tuple
+    unmet: int
+    unknown: int
+
+    @property
+    def requirements(self) -> tuple[tuple[CompiledRequirement, str], ...]:
+        """(requirement, met|unmet|unknown) for every requirement, in order."""
+        return tuple(zip(self.pathway.requirements, [REQUIREMENT_STATUS[v] for v in self.statuses]))
+
+    @property
+    def warnings(self) -> tuple[CompiledWarning, ...]:
+        """The warnings whose condition is not false for the person."""
+        return tuple([w for w in self.pathway.warnings if self.values[w.slot] is not False])
 
     def missing(self, status: str) -> list[CompiledRequirement]:
         return [r for r, s in self.requirements if s == status]
 
     def sort_key(self):
-        unmet = sum(1 for _, s in self.requirements if s == "unmet")
-        unknown = sum(1 for _, s in self.requirements if s == "unknown")
-        return (STATUS_RANK[self.status], -self.pathway.contact_rank, unmet, unknown, self.pathway.order)
+        return (STATUS_RANK[self.status], -self.pathway.contact_rank, self.unmet, self.unknown, self.pathway.order)
 
 
 @dataclass(frozen=True)
@@ -70,13 +87,7 @@ def evaluate(rules: Rules, profile: Profile) -> Evaluation:
 
 def judge(pathway: CompiledPathway, values: tuple) -> PathwayResult:
     """One pathway's verdict from the values of the compiled tests."""
-    statuses = tuple((r, REQUIREMENT_STATUS[values[r.slot]]) for r in pathway.requirements)
-    warnings = tuple(w for w in pathway.warnings if values[w.slot] is not False)
-    return PathwayResult(pathway, _status(statuses), statuses, warnings)
-
-
-def _status(statuses) -> str:
-    seen = {s for _, s in statuses}
-    if "unmet" in seen:
-        return "blocked"
-    return "needs-info" if "unknown" in seen else "open"
+    mine = pathway.pick(values)
+    unmet, unknown = mine.count(False), mine.count(None)  # values are only True, False, None
+    status = "blocked" if unmet else "needs-info" if unknown else "open"
+    return PathwayResult(pathway, status, mine, values, unmet, unknown)

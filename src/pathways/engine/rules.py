@@ -8,65 +8,13 @@ pathway's visa, de-duplicates identical tests, and compiles them all into one fu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from ..rules import schema
 from ..rules.assembly import active_events, requirements_for, warnings_for
 from ..rules.expression import bind, facts_used, parse
 from ..rules.lint import bind_context
-from ..rules.scalar import compile_tests
-from ..rules.vocabulary import CONTACT_LEVELS
-
-CONTACT_RANK = {level: i for i, level in enumerate(CONTACT_LEVELS)}
-
-
-@dataclass(frozen=True)
-class CompiledRequirement:
-    id: str
-    text: str
-    source_ids: tuple[str, ...]
-    citations: tuple[str, ...]  # the sources' short labels
-    facts: tuple[str, ...]  # profile facts the test reads
-    origin: str
-    article_says: str | None
-    unverified: bool
-    slot: int  # index of the test's value in the compiled function's result
-
-
-@dataclass(frozen=True)
-class CompiledWarning:
-    id: str
-    text: str
-    citations: tuple[str, ...]
-    origin: str
-    slot: int
-
-
-@dataclass(frozen=True)
-class CompiledPathway:
-    id: str
-    name: str
-    visa: str
-    authorization: str
-    route: str | None
-    patient_contact: str
-    contact_rank: int
-    categories: tuple[str, ...]
-    requirements: tuple[CompiledRequirement, ...]
-    warnings: tuple[CompiledWarning, ...]
-    order: int
-
-
-@dataclass(frozen=True)
-class Rules:
-    as_of: date
-    pathways: tuple[CompiledPathway, ...]
-    categories: tuple[tuple[str, int], ...]  # (category, slot), in the base's order
-    trees: tuple  # bound trees, by slot
-    evaluate: object  # flat profile facts -> tuple of values by slot
-    events: tuple[str, ...]  # policy events in force
-    last_checked: date | None
+from .compiled import CONTACT_RANK, CompiledPathway, CompiledRequirement, CompiledWarning, Rules
 
 
 class _Slots:
@@ -110,9 +58,10 @@ def compile_rules(kb, as_of: date) -> Rules:
         )
         pathways.append(CompiledPathway(
             p.id, p.name, p.visa, p.authorization, p.route, p.patient_contact,
-            CONTACT_RANK[p.patient_contact], tuple(p.categories), tuple(requirements), warnings, order))
+            CONTACT_RANK[p.patient_contact], tuple(p.categories), tuple(requirements), warnings, order,
+            tuple(r.slot for r in requirements)))
     return Rules(as_of, tuple(pathways), category_slots, tuple(slots.trees),
-                 compile_tests(slots.trees), tuple(e.id for e in events), kb.last_checked())
+                 tuple(e.id for e in events), kb.last_checked())
 
 
 def _category_requirement(kb, p: schema.Pathway, slots: _Slots, bound, labels) -> CompiledRequirement:

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..rules.expression import And, Arith, Call, Compare, Const, FactRef, Member, Not, Or
-from .rules import Rules
+from .compiled import Rules
 
 _OPS = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
         "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}

@@ -1,8 +1,10 @@
-"""A pickled copy of the validated knowledge base, keyed by a hash of its files.
+"""Pickled copies of what `pathways find` needs, keyed by a hash of the knowledge files.
 
-Validation of every YAML file takes far longer than a `pathways find` should; the
-copy is rebuilt whenever any knowledge file changes (the hash covers names and
-content), so it can never be stale. PATHWAYS_NO_CACHE=1 turns it off.
+Validating every YAML file, and even importing the pydantic schema, takes longer than
+a `pathways find` should. So the validated knowledge base, the profile checker and the
+rules compiled for each date are kept on disk under a hash of every knowledge file's
+name and content: any change to the knowledge makes a new key, so a copy is never
+stale. PATHWAYS_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+from typing import Callable, TypeVar
 
-from .loader import KNOWLEDGE_ROOT, Knowledge, fingerprint, load_knowledge
+T = TypeVar("T")
 
 
 def cache_dir() -> Path:
@@ -20,22 +23,23 @@ def cache_dir() -> Path:
     return Path(base) / "exchange-pathways"
 
 
-def load_cached(root: Path = KNOWLEDGE_ROOT) -> Knowledge:
+def cached(key: str, build: Callable[[], T]) -> T:
+    """The pickled value under `key`, or `build()` stored under it."""
     if os.environ.get("PATHWAYS_NO_CACHE"):
-        return load_knowledge(root)
-    path = cache_dir() / f"knowledge-{fingerprint(root)}.pickle"
+        return build()
+    path = cache_dir() / f"{key}.pickle"
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
         pass
-    kb = load_knowledge(root)
+    value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # write then rename, so a concurrent reader never sees half a file
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
-            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
     except OSError:
         pass  # a read-only home still works, only slower
-    return kb
+    return value

@@ -7,7 +7,6 @@ lists sources last checked more than a year ago; `pathways kb check` prints them
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,9 +14,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import schema
 from .vocabulary import AUTHORIZATIONS, CATEGORIES, VISAS
+from .location import KNOWLEDGE_ROOT, fingerprint
 from .yamlfile import Problem, YamlFile, read_yaml
 
-KNOWLEDGE_ROOT = Path(__file__).resolve().parent.parent / "knowledge"
 STALE_AFTER = timedelta(days=365)
 
 
@@ -82,15 +81,6 @@ def _files(root: Path) -> list[tuple[Path, tuple]]:
         elif target.exists():
             found.append((target, (model, shape, attr)))
     return found
-
-
-def fingerprint(root: Path = KNOWLEDGE_ROOT) -> str:
-    """A hash of every knowledge file's name and content: the cache key."""
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.yaml")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _validate(file: YamlFile, model, shape: str) -> tuple[list[BaseModel], list[Problem]]:

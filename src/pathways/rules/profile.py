@@ -57,11 +57,26 @@ class Profile:
         return out
 
 
+@dataclass(frozen=True)
+class FactSpec:
+    """What the checker needs of a fact definition, as plain data (cheap to unpickle)."""
+
+    type: str
+    values: tuple[str, ...] = ()
+    vocabulary: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @classmethod
+    def of(cls, definition) -> "FactSpec":
+        return cls(definition.type, tuple(definition.values), definition.vocabulary, definition.minimum, definition.maximum)
+
+
 class ProfileChecker:
     """Validates profiles against fact definitions and vocabularies."""
 
     def __init__(self, facts: Mapping[str, Any], vocabularies: Mapping[str, frozenset[str]]):
-        self.facts = facts
+        self.facts = {name: FactSpec.of(d) for name, d in facts.items()}
         self.vocabularies = vocabularies
         self.top = sorted({n.split(".")[0] for n in facts})
         self.host_keys = sorted(n.split(".", 1)[1] for n in facts if n.startswith(HOST + "."))

@@ -1,0 +1,80 @@
+"""The compiled form of the rules in force on one date: plain data and one function.
+
+Kept free of the knowledge schema and the loader so that evaluating a profile (and
+unpickling cached rules) imports nothing heavy; `engine/rules.py` builds these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from operator import itemgetter
+
+from ..rules.scalar import compile_tests
+from ..rules.vocabulary import CONTACT_LEVELS
+
+CONTACT_RANK = {level: i for i, level in enumerate(CONTACT_LEVELS)}
+
+
+@dataclass(frozen=True)
+class CompiledRequirement:
+    id: str
+    text: str
+    source_ids: tuple[str, ...]
+    citations: tuple[str, ...]  # the sources' short labels
+    facts: tuple[str, ...]  # profile facts the test reads
+    origin: str
+    article_says: str | None
+    unverified: bool
+    slot: int  # index of the test's value in the compiled function's result
+
+
+@dataclass(frozen=True)
+class CompiledWarning:
+    id: str
+    text: str
+    citations: tuple[str, ...]
+    origin: str
+    slot: int
+
+
+@dataclass(frozen=True)
+class CompiledPathway:
+    id: str
+    name: str
+    visa: str
+    authorization: str
+    route: str | None
+    patient_contact: str
+    contact_rank: int
+    categories: tuple[str, ...]
+    requirements: tuple[CompiledRequirement, ...]
+    warnings: tuple[CompiledWarning, ...]
+    order: int
+    slots: tuple[int, ...]  # the requirements' slots, in order
+    # picks the requirements' values out of all values, in one C call
+    pick: object = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.pick is None:
+            pick = itemgetter(*self.slots) if len(self.slots) > 1 else (lambda values, s=self.slots[0]: (values[s],))
+            object.__setattr__(self, "pick", pick)
+
+
+@dataclass(frozen=True)
+class Rules:
+    as_of: date
+    pathways: tuple[CompiledPathway, ...]
+    categories: tuple[tuple[str, int], ...]  # (category, slot), in the base's order
+    trees: tuple  # bound trees, by slot
+    events: tuple[str, ...]  # policy events in force
+    last_checked: date | None
+    # flat profile facts -> tuple of values by slot; rebuilt from the trees, never pickled
+    evaluate: object = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.evaluate is None:
+            object.__setattr__(self, "evaluate", compile_tests(self.trees))
+
+    def __reduce__(self):
+        return (Rules, (self.as_of, self.pathways, self.categories, self.trees, self.events, self.last_checked))
