@@ -99,7 +99,7 @@ def test_explain_gives_each_requirement_with_the_facts_it_read():
     assert by_id["five-points"]["status"] == "unknown"
     # Nigeria is on the partial list from 2026-01-01: J visas are suspended for a Nigerian abroad.
     assert by_id["entry-restriction"]["status"] == "unmet" and data["status"] == "blocked"
-    assert {"id": "entry-restriction", "text": by_id["entry-restriction"]["text"]} in data["would_take"]["unmet"]
+    assert "entry-restriction" in data["would_take"]["unmet"]
     human = run("explain", EXAMPLES / "lagos-surgeon.yaml", "j1-research-scholar-2111", "--as-of", "2026-03-01")
     assert human.returncode == 0 and "postgraduate_years = 4" in human.stdout
 

@@ -92,7 +92,7 @@ def _profile_error():
 
 
 def _find_batch(path: Path, day: Optional[date], as_json: bool) -> None:
-    from .engine.report import evaluation_json
+    from .engine.report import CompactWriter
     from .rules.profile import ProfileError
 
     engine = _engine()
@@ -100,20 +100,20 @@ def _find_batch(path: Path, day: Optional[date], as_json: bool) -> None:
         handle = path.open(encoding="utf-8")
     except OSError as error:
         _fail([f"--batch: cannot read {path}: {error.strerror}"])
-    invalid = False
+    invalid, writer = False, CompactWriter()
     out = sys.stdout
     with handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                data = json.loads(line)
-                result = evaluation_json(engine.find(data, day))
+                text = writer.evaluation(engine.find(json.loads(line), day))
             except json.JSONDecodeError as error:
-                result, invalid = {"line": number, "errors": [{"field": "(line)", "message": f"not valid JSON: {error.msg} at column {error.colno}"}]}, True
+                problem = {"field": "(line)", "message": f"not valid JSON: {error.msg} at column {error.colno}"}
+                text, invalid = json.dumps({"line": number, "errors": [problem]}), True
             except ProfileError as error:
-                result, invalid = {"line": number, "errors": [p.as_dict() for p in error.problems]}, True
-            out.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
+                text, invalid = json.dumps({"line": number, "errors": [p.as_dict() for p in error.problems]}, ensure_ascii=False), True
+            out.write(text + "\n")
     if not as_json:
         sys.stderr.write("(batch output is always JSON Lines)\n")
     if invalid:
