@@ -78,7 +78,10 @@ def test_requirements_with_one_id_and_two_tests_clash(copy):
     assert any("j1-physician-ptl.yaml" in e and "two different tests" in e for e in errors(copy))
 
 
-def test_sources_checked_more_than_a_year_ago_are_listed_as_stale():
-    stale = [p for p in check_knowledge(today=date(2030, 1, 1)) if p.severity == "stale"]
-    assert stale and all("more than a year ago" in p.message for p in stale)
+def test_facts_whose_source_was_checked_more_than_a_year_ago_are_listed_with_file_and_line(copy):
+    sources = copy / "sources" / "article.yaml"
+    sources.write_text(sources.read_text().replace("checked: 2026-11-24", "checked: 2024-01-15", 1))  # the `article` source
+    stale = [p for p in check_knowledge(copy, today=date(2026, 11, 24)) if p.severity == "stale"]
+    assert stale and all("'article', last checked on 2024-01-15" in p.message for p in stale)
+    assert any(p.file == "ca/pathways/b1-elective.yaml" and p.line for p in stale)
     assert not [p for p in check_knowledge(today=date(2026, 11, 24)) if p.severity == "stale"]

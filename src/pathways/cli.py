@@ -202,7 +202,7 @@ def kb_check(today: Optional[str] = typer.Option(None, "--today", help="Judge st
         sys.stdout.write(f"error: {p}\n")
     for p in stale:
         sys.stdout.write(f"stale: {p}\n")
-    sys.stdout.write(f"{len(errors)} errors, {len(stale)} stale sources\n")
+    sys.stdout.write(f"{len(errors)} errors, {len(stale)} facts citing a source checked more than a year ago\n")
     if errors:
         raise typer.Exit(1)
 

@@ -43,18 +43,22 @@ def _walk(data, loc=()) -> Iterator[tuple[tuple, object]]:
             yield from _walk(value, loc + (i,))
 
 
-def _citations(kb, files) -> list[Problem]:
-    """Every cite resolves to a source; facts and requirements without one are caught by the schema."""
-    problems = []
+def citing(files, wanted: set | None = None) -> Iterator[tuple[str, int | None, str]]:
+    """(file, line, source id) for every citation, or only those of `wanted` sources."""
     for name, file in files.items():
         if name.startswith("sources/"):
             continue
         for loc, value in _walk(file.data):
             if loc and loc[-1] in CITE_KEYS and isinstance(value, list):
                 for i, source_id in enumerate(value):
-                    if source_id not in kb.sources:
-                        problems.append(Problem(name, file.line(loc + (i,)), f"citation {source_id!r} resolves to no source in sources/"))
-    return problems
+                    if wanted is None or source_id in wanted:
+                        yield name, file.line(loc + (i,)), source_id
+
+
+def _citations(kb, files) -> list[Problem]:
+    """Every cite resolves to a source; facts and requirements without one are caught by the schema."""
+    return [Problem(name, line, f"citation {source_id!r} resolves to no source in sources/")
+            for name, line, source_id in citing(files) if source_id not in kb.sources]
 
 
 def _where(kb, files, kind: str, key: str, loc: tuple = ()) -> tuple[str, int | None]:

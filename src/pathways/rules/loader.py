@@ -136,7 +136,7 @@ def _read_all(root: Path) -> tuple[Knowledge, list[Problem], dict[str, YamlFile]
 
 
 def load_knowledge(root: Path = KNOWLEDGE_ROOT) -> Knowledge:
-    kb, problems = _load(root)
+    kb, problems, _ = _load(root)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise KnowledgeError(errors)
@@ -144,23 +144,26 @@ def load_knowledge(root: Path = KNOWLEDGE_ROOT) -> Knowledge:
 
 
 def check_knowledge(root: Path = KNOWLEDGE_ROOT, today: date | None = None) -> list[Problem]:
-    """Every problem, plus the sources last checked more than a year before today."""
-    kb, problems = _load(root)
+    """Every problem, plus each fact whose source was last checked more than a year
+    before today (severity "stale"), with the file and line of the fact."""
+    from .lint import citing
+
+    kb, problems, files = _load(root)
     today = today or date.today()
-    for source_id, source in kb.sources.items():
-        if today - source.checked > STALE_AFTER:
-            name = kb.origin[f"sources:{source_id}"]
-            problems.append(Problem(name, None, f"source {source_id!r} was last checked on {source.checked}, more than a year ago", "stale"))
+    stale = {sid: s for sid, s in kb.sources.items() if today - s.checked > STALE_AFTER}
+    for name, line, source_id in citing(files, set(stale)):
+        checked = stale[source_id].checked
+        problems.append(Problem(name, line, f"cites {source_id!r}, last checked on {checked}, more than a year ago", "stale"))
     return problems
 
 
-def _load(root: Path) -> tuple[Knowledge, list[Problem]]:
+def _load(root: Path) -> tuple[Knowledge, list[Problem], dict[str, YamlFile]]:
     from .lint import lint  # the cross-reference checks
 
     kb, problems, files = _read_all(root)
     kb.fingerprint = fingerprint(root)
     problems += lint(kb, files)
-    return kb, problems
+    return kb, problems, files
 
 
 __all__ = ["Knowledge", "KnowledgeError", "Problem", "load_knowledge", "check_knowledge", "KNOWLEDGE_ROOT"]
