@@ -109,3 +109,13 @@ def test_profile_round_trips_to_the_contract_shape(engine):
     profile = engine.check({"citizenships": ["KE"], "host": {"observership": True}, "postgraduate_years": 2})
     assert engine.check(profile.to_contract()).facts == profile.facts
     assert isinstance(profile, Profile)
+
+
+@given(data=st.data())
+@SETTINGS
+def test_per_person_and_vectorised_evaluations_agree_on_drawn_populations(engine, data):
+    rules = engine.rules(data.draw(st.sampled_from(DATES)))
+    people = data.draw(st.lists(flat_profiles(engine.kb.facts, known=0.7), min_size=1, max_size=20))
+    vector = evaluate_table(rules, ProfileTable(people, engine.kb.facts, _vocabularies(engine)))
+    for row, person in enumerate(people):
+        assert tuple({1: True, 0: False, -1: None}[int(v)] for v in vector[row]) == rules.evaluate(person)
