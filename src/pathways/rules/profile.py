@@ -158,9 +158,11 @@ class ProfileChecker:
             return _Bad(f"expected a list, got {_kind(value)}")
         bad = [v for v in value if not isinstance(v, str) or v not in accepted]
         if bad:
-            what = "ISO 3166-1 alpha-2 country code" if d.vocabulary == "countries" else "value"
-            hint = " (two capital letters, such as KE, AU, MX)" if d.vocabulary == "countries" else f"; accepted: {', '.join(sorted(accepted))}"
-            return _Bad(f"{', '.join(_show(b) for b in bad)} {'is not an' if len(bad) == 1 else 'are not'} {what}{'s' if len(bad) > 1 else ''}{hint}")
+            shown, many = ", ".join(_show(b) for b in bad), len(bad) > 1
+            if d.vocabulary == "countries":
+                what = "are not ISO 3166-1 alpha-2 country codes" if many else "is not an ISO 3166-1 alpha-2 country code"
+                return _Bad(f"{shown} {what} (two capital letters, such as KE, AU, MX)")
+            return _Bad(f"{shown} {'are' if many else 'is'} not accepted; accepted: {', '.join(sorted(accepted))}")
         if d.vocabulary == "countries" and not value:
             return _Bad("expected at least one country code; leave the field out if unknown")
         return frozenset(value)
