@@ -40,6 +40,7 @@ class Knowledge:
     barriers: dict[str, schema.Barrier] = field(default_factory=dict)
     enablers: dict[str, schema.Enabler] = field(default_factory=dict)
     recommendations: dict[str, schema.Recommendation] = field(default_factory=dict)
+    living: dict[str, schema.PerDiemTable] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # "kind:id" -> file
     fingerprint: str = ""
 
@@ -62,6 +63,7 @@ _KINDS: list[tuple[str, type[BaseModel], str, str]] = [
     ("ca/authorizations/", schema.Authorization, _ONE, "authorizations"),
     ("ca/pathways/", schema.Pathway, _ONE, "pathways"),
     ("ca/programs/", schema.Program, _ONE, "programs"),
+    ("ca/living/", schema.PerDiemTable, _ONE, "living"),
     ("context/barriers.yaml", schema.Barrier, _LIST, "barriers"),
     ("context/enablers.yaml", schema.Enabler, _LIST, "enablers"),
     ("context/recommendations.yaml", schema.Recommendation, _LIST, "recommendations"),

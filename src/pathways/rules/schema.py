@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .vocabulary import AUTHORIZATIONS, CATEGORIES, CONTACT_LEVELS, VISAS
 
@@ -76,12 +76,42 @@ class Warning(Strict):
 
 
 class Fee(Strict):
+    """An amount in force from `from` to `until` (inclusive). Several entries may share
+    an id: the amount of that fee at different times."""
+
     id: Slug
     text: str
     usd: float
     payer: Literal["person", "host", "either"]
     from_: date = Field(alias="from")
     until: date | None = None
+    when: str = "true"  # owed unless this is false for the person (unknown: counted in the maximum only)
+    cite: SourceIds
+
+
+class Weeks(Strict):
+    min: float = Field(ge=0)
+    max: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.max < self.min:
+            raise ValueError("max must not be less than min")
+        return self
+
+
+class Step(Strict):
+    """A piece of work between today and the first day of training."""
+
+    id: Slug
+    text: str
+    actor: Literal["person", "host", "agency"]
+    weeks: Weeks
+    after: list[Slug] = []  # steps that must be finished first
+    before: list[Slug] = []  # steps that must wait for this one (lets a pathway step slot in)
+    fees: list[Slug] = []  # ids of the fees paid at this step (visa, authorization or policy event fees)
+    when: str = "true"  # the step is needed unless this is false for the person
+    blocks_start: bool = True  # False for work allowed to finish after training starts (the PTL's 180 days)
     cite: SourceIds
 
 
@@ -114,6 +144,7 @@ class Visa(Strict):
     fees: list[Fee] = []
     requirements: list[Requirement] = []
     warnings: list[Warning] = []
+    steps: list[Step] = []
 
 
 class IssuedCount(Strict):
@@ -135,6 +166,7 @@ class Route(Strict):
     qualifications: Annotated[list[Fact], Field(min_length=1)]
     requirements: list[Requirement] = []
     warnings: list[Warning] = []
+    steps: list[Step] = []
 
 
 class Authorization(Strict):
@@ -149,6 +181,7 @@ class Authorization(Strict):
     fees: list[Fee] = []
     requirements: list[Requirement] = []
     warnings: list[Warning] = []
+    steps: list[Step] = []
     routes: list[Route] = []
 
 
@@ -164,6 +197,7 @@ class Pathway(Strict):
     summary: Fact
     requirements: list[Union[Use, Requirement]]
     warnings: list[Warning] = []
+    steps: list[Step] = []
     programs: list[Slug] = []
 
 
@@ -181,6 +215,8 @@ class Effect(Strict):
     visas: Annotated[list[VisaCode], Field(min_length=1)]
     requirement: Requirement | None = None
     warning: Warning | None = None
+    fee: Fee | None = None  # paid at the step that names its id
+    step: Step | None = None  # extra work while the event is in force
 
 
 class PolicyEvent(Strict):
@@ -258,3 +294,26 @@ class FactDefinition(Strict):
     minimum: float | None = None
     maximum: float | None = None
     eligibility: bool = True  # False for facts that only shape the plan (dates, wishes)
+
+
+class Locality(Strict):
+    """A federal per diem locality and the host institutions in it."""
+
+    id: Slug
+    name: str
+    counties: str
+    cities: list[Slug]  # values of the profile fact host_city in this locality
+    hosts: list[str]  # academic medical centers in the locality
+    lodging_by_month: Annotated[list[float], Field(min_length=12, max_length=12)]  # October first, as the fiscal year runs
+    meals_and_incidentals: float
+
+
+class PerDiemTable(Strict):
+    """Federal per diem rates for one fiscal year: a public, dated source of living costs."""
+
+    id: Slug
+    name: str
+    from_: date = Field(alias="from")
+    until: date
+    summary: Fact
+    localities: list[Locality]
