@@ -152,6 +152,44 @@ def explain(
         show_explanation(result, checked, engine.as_of(checked, day or file_as_of))
 
 
+@app.command()
+def plan(
+    profile: str = typer.Argument(..., help="A profile file (YAML or JSON), or - for standard input."),
+    pathway_id: str = typer.Argument(..., help="A pathway id, as `pathways list pathways` shows."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="The day work begins (default: today)."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of Markdown."),
+) -> None:
+    """The step-by-step plan of one pathway, with dates and costs, as Markdown or JSON."""
+    from .engine.costs import costs
+    from .engine.plan import make_plan
+    from .engine.report import pathway_json
+    from .plan_markdown import plan_markdown
+    from .profile_file import ProfileFileError, read_profile
+
+    day = _as_of(as_of)
+    engine = _engine()
+    known = engine.pathway_ids()
+    if pathway_id not in known:
+        _fail([f"PATHWAY_ID: unknown pathway {pathway_id!r}; accepted: {', '.join(known)}"])
+    try:
+        data, file_as_of = read_profile(profile)
+        checked = engine.check(data)
+    except ProfileFileError as error:
+        _fail(error.lines)
+    except _profile_error() as error:
+        _fail([str(p) for p in error.problems])
+    # A plan begins today (or --as-of), not on the start date it is measured against.
+    begin = day or file_as_of or date.today()
+    result = engine.explain(checked, pathway_id, begin)
+    rules = engine.rules(begin)
+    if as_json:
+        _json(pathway_json(result, checked, rules))
+        return
+    the_plan = make_plan(result, begin, checked.get("start_date"))
+    priced = costs(rules, result, checked, the_plan.start_date or the_plan.earliest_start)
+    sys.stdout.write(plan_markdown(result, the_plan, priced))
+
+
 @app.command("list")
 def list_(kind: Kind = typer.Argument(..., help="visas, authorizations or pathways"),
           as_json: bool = typer.Option(False, "--json")) -> None:
@@ -202,7 +240,7 @@ def kb_check(today: Optional[str] = typer.Option(None, "--today", help="Judge st
         sys.stdout.write(f"error: {p}\n")
     for p in stale:
         sys.stdout.write(f"stale: {p}\n")
-    sys.stdout.write(f"{len(errors)} errors, {len(stale)} facts citing a source checked more than a year ago\n")
+    sys.stdout.write(f"{len(errors)} errors, {len(stale)} stale facts (a source checked more than a year ago, or 120 days for policy events)\n")
     if errors:
         raise typer.Exit(1)
 

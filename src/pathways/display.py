@@ -22,15 +22,32 @@ def show_evaluation(evaluation) -> None:
     console = _console()
     category = evaluation.category or "unknown (every pathway is shown)"
     console.print(f"[bold]Rules as of {evaluation.as_of}[/]  category: [bold]{category}[/]")
+    from .engine.costs import costs
+    from .engine.plan import make_plan, timeline_warning
+
     table = Table(show_lines=False)
-    for column in ("status", "pathway", "visa", "authorization", "contact", "what it would take"):
+    for column in ("status", "pathway", "visa", "authorization", "contact", "earliest start", "fees + living (USD)", "what it would take"):
         table.add_column(column)
+    timeline_warnings = []
     for result in evaluation.pathways:
         p = result.pathway
+        plan = make_plan(result, evaluation.as_of, evaluation.profile.get("start_date"))
+        priced = costs(evaluation.rules, result, evaluation.profile, plan.start_date or plan.earliest_start)
+        low, high = priced.total("min"), priced.total("max")
+        money = f"{low:,.0f}" if low == high else f"{low:,.0f} to {high:,.0f}"
         todo = [f"✘ {r.id}" for r in result.missing("unmet")] + [f"? {r.id}" for r in result.missing("unknown")]
         table.add_row(Text(result.status, STATUS_STYLE[result.status]), p.id, p.visa, p.authorization,
-                      p.patient_contact, "\n".join(todo) or "-")
+                      p.patient_contact, str(plan.earliest_start), money, "\n".join(todo) or "-")
+        warning = timeline_warning(plan)
+        if warning and result.status != "blocked":
+            timeline_warnings.append((p.id, warning))
     console.print(table)
+    for pathway_id, warning in timeline_warnings:
+        console.print(f"[red]![/] [bold]{pathway_id}[/]: {warning}")
+    for note in evaluation.rules.stale:
+        console.print(f"[yellow]stale:[/] {note}")
+    if evaluation.rules.last_checked:
+        console.print(f"[dim]Rules last checked {evaluation.rules.last_checked}. Plan: pathways plan PROFILE PATHWAY_ID[/]")
     nearest = evaluation.nearest()
     if nearest:
         wanted = evaluation.profile.get("desired_contact") or "any"

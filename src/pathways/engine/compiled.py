@@ -39,6 +39,57 @@ class CompiledWarning:
 
 
 @dataclass(frozen=True)
+class CompiledStep:
+    id: str
+    text: str
+    actor: str
+    weeks_min: float
+    weeks_max: float
+    after: tuple[str, ...]  # every step this one waits for (its own `after` and others' `before`)
+    fees: tuple[str, ...]
+    blocks_start: bool
+    citations: tuple[str, ...]
+    slot: int  # the value of its `when`
+
+
+@dataclass(frozen=True)
+class CompiledFee:
+    id: str
+    text: str
+    usd: float | None  # None: enacted or announced, no amount being collected
+    payer: str
+    citations: tuple[str, ...]
+    slot: int  # the value of its `when`
+
+
+@dataclass(frozen=True)
+class Barrier:
+    id: str
+    name: str
+    text: str
+    citations: tuple[str, ...]
+    enablers: tuple[tuple[str, str, str], ...]  # (id, name, text) of what answers it
+
+
+@dataclass(frozen=True)
+class Locality:
+    id: str
+    name: str
+    cities: tuple[str, ...]
+    lodging_by_month: tuple[float, ...]  # October first
+    meals: float
+
+
+@dataclass(frozen=True)
+class PerDiem:
+    id: str
+    start: date
+    end: date
+    localities: tuple[Locality, ...]
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CompiledPathway:
     id: str
     name: str
@@ -52,6 +103,9 @@ class CompiledPathway:
     warnings: tuple[CompiledWarning, ...]
     order: int
     slots: tuple[int, ...]  # the requirements' slots, in order
+    steps: tuple[CompiledStep, ...] = ()  # in an order where each comes after what it waits for
+    fees: tuple[CompiledFee, ...] = ()  # entries in force on the rules' date
+    barriers: tuple[Barrier, ...] = ()
     # picks the requirements' values out of all values, in one C call
     pick: object = field(default=None, compare=False, repr=False)
 
@@ -69,6 +123,8 @@ class Rules:
     trees: tuple  # bound trees, by slot
     events: tuple[str, ...]  # policy events in force
     last_checked: date | None
+    per_diem: tuple[PerDiem, ...] = ()
+    stale: tuple[str, ...] = ()  # notes on policy facts last checked long before the rules' date
     # flat profile facts -> tuple of values by slot; rebuilt from the trees, never pickled
     evaluate: object = field(default=None, compare=False, repr=False)
 
@@ -77,4 +133,5 @@ class Rules:
             object.__setattr__(self, "evaluate", compile_tests(self.trees))
 
     def __reduce__(self):
-        return (Rules, (self.as_of, self.pathways, self.categories, self.trees, self.events, self.last_checked))
+        return (Rules, (self.as_of, self.pathways, self.categories, self.trees, self.events, self.last_checked,
+                        self.per_diem, self.stale))

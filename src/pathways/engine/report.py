@@ -50,7 +50,63 @@ def would_take(result: PathwayResult, profile) -> dict:
     }
 
 
-def pathway_json(result: PathwayResult, profile) -> dict:
+def plan_of(result: PathwayResult, profile, as_of: date):
+    from .plan import make_plan
+
+    return make_plan(result, as_of, profile.get("start_date"))
+
+
+def steps_json(plan, cost_items) -> list[dict]:
+    paid: dict[str, float] = {}
+    for item in cost_items:
+        if item.step and item.usd_max is not None:
+            paid[item.step] = paid.get(item.step, 0.0) + item.usd_max
+    return [
+        {"id": p.step.id, "text": p.step.text, "actor": p.step.actor,
+         "weeks": {"min": _value(p.step.weeks_min), "max": _value(p.step.weeks_max)},
+         "after": list(p.step.after), "cost_usd": _value(paid[p.step.id]) if p.step.id in paid else None,
+         "citations": list(p.step.citations), "blocks_start": p.step.blocks_start,
+         "starts_after_weeks": {"min": _value(p.start_min), "max": _value(p.start_max)}}
+        for p in plan.steps
+    ]
+
+
+def timeline_json(plan) -> dict:
+    return {
+        "earliest_start": plan.earliest_start.isoformat(),
+        "begin_by": plan.begin_by.isoformat() if plan.begin_by else None,
+        "ready_by": plan.ready_by.isoformat(),
+        "start_date": plan.start_date.isoformat() if plan.start_date else None,
+        "can_start": plan.can_start,
+        "deciding_step": plan.deciding_step,
+        "critical_path": list(plan.critical),
+    }
+
+
+def cost_json(costs) -> dict:
+    by_payer = {}
+    for payer in ("person", "host", "either"):
+        if any(i.payer == payer for i in costs.items):
+            by_payer[payer] = {"min": _value(costs.total("min", payer)), "max": _value(costs.total("max", payer))}
+    return {
+        "min": _value(costs.total("min")),
+        "max": _value(costs.total("max")),
+        "items": [{"id": i.id, "text": i.text, "usd": _value(i.usd), "usd_min": _value(i.usd_min),
+                   "usd_max": _value(i.usd_max), "payer": i.payer, "step": i.step, "citations": list(i.citations)}
+                  for i in costs.items],
+        "by_payer": by_payer,
+        "notes": list(costs.notes),
+    }
+
+
+def barriers_json(result: PathwayResult) -> list[dict]:
+    return [{"id": b.id, "name": b.name, "text": b.text, "citations": list(b.citations),
+             "enablers": [{"id": i, "name": n, "text": t} for i, n, t in b.enablers]}
+            for b in result.pathway.barriers]
+
+
+def pathway_json(result: PathwayResult, profile, rules=None) -> dict:
+    """The pathway's verdict; with `rules`, also its steps, timeline, costs and barriers."""
     p = result.pathway
     item = {
         "id": p.id,
@@ -67,14 +123,39 @@ def pathway_json(result: PathwayResult, profile) -> dict:
         item["route"] = p.route
     if result.status != "open":
         item["would_take"] = would_take(result, profile)
+    if rules is not None:
+        item.update(time_and_money(result, profile, rules))
     return item
+
+
+def time_and_money(result: PathwayResult, profile, rules) -> dict:
+    """steps, timeline, cost_usd and barriers of a pathway, as the contract shapes them."""
+    from .costs import costs
+    from .plan import timeline_warning
+
+    plan = plan_of(result, profile, rules.as_of)
+    priced = costs(rules, result, profile, plan.start_date or plan.earliest_start)
+    warning = timeline_warning(plan)
+    out = {"steps": steps_json(plan, priced.items), "timeline": timeline_json(plan), "cost_usd": cost_json(priced),
+           "barriers": barriers_json(result)}
+    if warning:
+        out["timeline_warning"] = warning
+    return out
 
 
 def evaluation_json(evaluation: Evaluation) -> dict:
     head = evaluation_json_head(evaluation)
     return {"as_of": head["as_of"], "category": head["category"],
-            "pathways": [pathway_json(r, evaluation.profile) for r in evaluation.pathways],
-            "nearest": head["nearest"], "policy_events": head["policy_events"], "rules_checked": head["rules_checked"]}
+            "pathways": [_with_timeline_warning(pathway_json(r, evaluation.profile, evaluation.rules)) for r in evaluation.pathways],
+            "nearest": head["nearest"], "policy_events": head["policy_events"], "rules_checked": head["rules_checked"],
+            "stale": head["stale"]}
+
+
+def _with_timeline_warning(item: dict) -> dict:
+    """A start date out of reach is a warning of the pathway, as people read warnings."""
+    if "timeline_warning" in item:
+        item["warnings"] = item["warnings"] + [item["timeline_warning"]]
+    return item
 
 
 def evaluation_json_head(evaluation: Evaluation) -> dict:
@@ -90,6 +171,7 @@ def evaluation_json_head(evaluation: Evaluation) -> dict:
         ],
         "policy_events": list(evaluation.rules.events),
         "rules_checked": evaluation.rules.last_checked.isoformat() if evaluation.rules.last_checked else None,
+        "stale": list(evaluation.rules.stale),
     }
 
 
@@ -148,9 +230,8 @@ class CompactWriter:
         names = self._facts_of.get(id(p))
         if names is None:
             names = self._facts_of[id(p)] = tuple(dict.fromkeys(f for r in p.requirements for f in r.facts))
-        values = result.values
-        key = (id(p), result.statuses, tuple([facts.get(n) for n in names]),
-               tuple([values[w.slot] is not False for w in p.warnings]))
+        key = (id(p), result.values, tuple([facts.get(n) for n in names]), self._rules.as_of,
+               facts.get("start_date"), facts.get("duration_weeks"), facts.get("host_city"))
         text = self._pathway.get(key)
         if text is None:
             if len(self._pathway) > self.MAX_CACHED_PATHWAYS:
@@ -160,22 +241,27 @@ class CompactWriter:
 
     def _pathway_text(self, result: PathwayResult, profile) -> str:
         p, facts = result.pathway, profile.facts
+        extra = time_and_money(result, profile, self._rules)
+        warnings = [self._cached_text(w.text) for w in result.warnings]
+        if "timeline_warning" in extra:  # as _with_timeline_warning does
+            warnings.append(self._dump(extra["timeline_warning"]))
         parts = [
             '{"id":', self._cached_text(p.id), ',"name":', self._cached_text(p.name), ',"visa":', self._cached_text(p.visa),
             ',"authorization":', self._cached_text(p.authorization), ',"patient_contact":', self._cached_text(p.patient_contact),
             ',"categories":', self._dump(list(p.categories)), ',"status":"', result.status, '","requirements":[',
             ",".join([self.requirement(r, s, facts) for r, s in result.requirements]),
-            '],"warnings":[', ",".join([self._cached_text(w.text) for w in result.warnings]), "]",
+            '],"warnings":[', ",".join(warnings), "]",
         ]
         if p.route:
             parts += [',"route":', self._cached_text(p.route)]
         if result.status != "open":
             parts += [',"would_take":', self._dump(would_take(result, profile))]
-        return "".join(parts) + "}"
+        return "".join(parts) + "," + self._dump(extra)[1:]
 
     def evaluation(self, evaluation: Evaluation) -> str:
+        self._rules = evaluation.rules
         data = evaluation_json_head(evaluation)
         head = self._dump({"as_of": data["as_of"], "category": data["category"]})
-        tail = self._dump({k: data[k] for k in ("nearest", "policy_events", "rules_checked")})
+        tail = self._dump({k: data[k] for k in ("nearest", "policy_events", "rules_checked", "stale")})
         pathways = ",".join([self.pathway(r, evaluation.profile) for r in evaluation.pathways])
         return head[:-1] + ',"pathways":[' + pathways + "]," + tail[1:]

@@ -11,10 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 from ..rules import schema
-from ..rules.assembly import active_events, requirements_for, warnings_for
+from ..rules.assembly import active_events, fees_for, order_steps, requirements_for, steps_for, warnings_for
 from ..rules.expression import bind, facts_used, parse
 from ..rules.lint import bind_context
-from .compiled import CONTACT_RANK, CompiledPathway, CompiledRequirement, CompiledWarning, Rules
+from .compiled import (CONTACT_RANK, Barrier, CompiledFee, CompiledPathway, CompiledRequirement, CompiledStep,
+                       CompiledWarning, Locality, PerDiem, Rules)
+
+from ..rules.loader import POLICY_STALE_AFTER
 
 
 class _Slots:
@@ -56,12 +59,53 @@ def compile_rules(kb, as_of: date) -> Rules:
                             slots.add(bound(w.item.when, visa, w.lists)))
             for w in warnings_for(kb, p, events)
         )
+        steps, _ = steps_for(kb, p, events)
+        ordered, waits, problems = order_steps(steps)
+        if problems:
+            raise ValueError("; ".join(problems))
+        compiled_steps = tuple(
+            CompiledStep(s.id, s.text, s.actor, s.weeks.min, s.weeks.max, tuple(sorted(waits[s.id])), tuple(s.fees),
+                         s.blocks_start, tuple(labels[c] for c in s.cite), slots.add(bound(s.when, visa, None)))
+            for s in ordered)
+        fees = tuple(
+            CompiledFee(f.id, f.text, f.usd, f.payer, tuple(labels[c] for c in f.cite), slots.add(bound(f.when, visa, None)))
+            for f in fees_for(kb, p, events, as_of))
         pathways.append(CompiledPathway(
             p.id, p.name, p.visa, p.authorization, p.route, p.patient_contact,
             CONTACT_RANK[p.patient_contact], tuple(p.categories), tuple(requirements), warnings, order,
-            tuple(r.slot for r in requirements)))
+            tuple(r.slot for r in requirements), compiled_steps, fees, _barriers(kb, p, labels)))
     return Rules(as_of, tuple(pathways), category_slots, tuple(slots.trees),
-                 tuple(e.id for e in events), kb.last_checked())
+                 tuple(e.id for e in events), kb.last_checked(), _per_diem(kb, labels), _stale(kb, events, as_of))
+
+
+def _barriers(kb, p: schema.Pathway, labels) -> tuple[Barrier, ...]:
+    """The article's barriers that bear on this pathway, with the enablers that answer them."""
+    found = []
+    for b in kb.barriers.values():
+        if p.id in b.pathways or p.visa in b.visas or p.authorization in b.authorizations:
+            enablers = tuple((e.id, e.name, e.summary.text) for e in kb.enablers.values() if b.id in e.answers)
+            found.append(Barrier(b.id, b.name, b.summary.text, tuple(labels[c] for c in b.summary.cite), enablers))
+    return tuple(found)
+
+
+def _per_diem(kb, labels) -> tuple[PerDiem, ...]:
+    return tuple(
+        PerDiem(t.id, t.from_, t.until,
+                tuple(Locality(l.id, l.name, tuple(l.cities), tuple(l.lodging_by_month), l.meals_and_incidentals)
+                      for l in t.localities),
+                tuple(labels[c] for c in t.summary.cite))
+        for t in sorted(kb.living.values(), key=lambda t: t.from_))
+
+
+def _stale(kb, events, as_of: date) -> tuple[str, ...]:
+    """Policy events in force whose sources were last checked long before the rules' date."""
+    notes = []
+    for event in events:
+        checked = min(kb.sources[c].checked for c in event.summary.cite)
+        if as_of - checked > POLICY_STALE_AFTER:
+            notes.append(f"What this says about {event.name} rests on sources last checked on {checked}; "
+                         f"check for changes since then.")
+    return tuple(notes)
 
 
 def _category_requirement(kb, p: schema.Pathway, slots: _Slots, bound, labels) -> CompiledRequirement:

@@ -105,3 +105,62 @@ def _merge(parts: list[Part]) -> tuple[list[Part], list[str]]:
         cites = list(dict.fromkeys(first.item.cite + part.item.cite))
         merged[key] = Part(first.item.model_copy(update={"cite": cites}), first.origin, first.lists)
     return list(merged.values()), conflicts
+
+
+def steps_for(kb, pathway: schema.Pathway, events) -> tuple[list[schema.Step], list[str]]:
+    """The pathway's plan: visa, authorization, route, pathway and event steps, by id."""
+    visa = kb.visas.get(pathway.visa)
+    authorization = kb.authorizations.get(pathway.authorization)
+    route = route_of(kb, pathway)
+    found = list(visa.steps if visa else []) + list(authorization.steps if authorization else [])
+    found += list(route.steps if route else []) + list(pathway.steps)
+    for event in events:
+        found += [e.step for e in event.effects if e.step and pathway.visa in e.visas]
+    steps: dict[str, schema.Step] = {}
+    problems = []
+    for step in found:
+        if step.id in steps and steps[step.id] != step:
+            problems.append(f"step {step.id!r} is defined twice, differently")
+            continue
+        steps[step.id] = step
+    return list(steps.values()), problems
+
+
+def fees_for(kb, pathway: schema.Pathway, events, on: date | None) -> list[schema.Fee]:
+    """Fee entries of the visa, authorization and events in force `on` that day (all when None)."""
+    visa = kb.visas.get(pathway.visa)
+    authorization = kb.authorizations.get(pathway.authorization)
+    entries = list(visa.fees if visa else []) + list(authorization.fees if authorization else [])
+    for event in events:
+        entries += [e.fee for e in event.effects if e.fee and pathway.visa in e.visas]
+    return [f for f in entries if on is None or (f.from_ <= on and (f.until is None or on <= f.until))]
+
+
+def order_steps(steps: list[schema.Step]) -> tuple[list[schema.Step], dict[str, set[str]], list[str]]:
+    """Steps in an order where each comes after what it waits for; the waits; problems
+    (an unknown id, a cycle)."""
+    ids = {s.id for s in steps}
+    waits: dict[str, set[str]] = {s.id: set(s.after) for s in steps}
+    problems = []
+    for s in steps:
+        for other in s.after:
+            if other not in ids:
+                problems.append(f"step {s.id!r} comes after {other!r}, which is not a step of this plan")
+        for other in s.before:
+            if other not in ids:
+                problems.append(f"step {s.id!r} comes before {other!r}, which is not a step of this plan")
+            else:
+                waits[other].add(s.id)
+    for key in waits:
+        waits[key] &= ids
+    ordered, done = [], set()
+    by_id = {s.id: s for s in steps}
+    while len(done) < len(steps):
+        ready = [s for s in steps if s.id not in done and waits[s.id] <= done]
+        if not ready:
+            problems.append("steps wait for each other in a cycle: " + ", ".join(sorted(ids - done)))
+            break
+        for s in ready:
+            ordered.append(by_id[s.id])
+            done.add(s.id)
+    return ordered, waits, problems

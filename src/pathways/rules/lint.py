@@ -156,8 +156,15 @@ def _expression_sites(kb):
                 yield "pathways", pid, ("requirements", i, "test"), r.test, visa, None
         for i, w in enumerate(p.warnings):
             yield "pathways", pid, ("warnings", i, "when"), w.when, visa, None
+    for pid, p in kb.pathways.items():
+        for i, s in enumerate(p.steps):
+            yield "pathways", pid, ("steps", i, "when"), s.when, kb.visas.get(p.visa), None
     for eid, event in kb.policies.items():
         for i, effect in enumerate(event.effects):
+            if effect.fee:
+                yield "policies", eid, ("effects", i, "fee", "when"), effect.fee.when, None, event.lists
+            if effect.step:
+                yield "policies", eid, ("effects", i, "step", "when"), effect.step.when, None, event.lists
             if effect.requirement:
                 yield "policies", eid, ("effects", i, "requirement", "test"), effect.requirement.test, None, event.lists
             if effect.warning:
@@ -169,6 +176,31 @@ def _tests(kind, key, loc, holder, visa, lists):
         yield kind, key, loc + ("requirements", i, "test"), r.test, visa, lists
     for i, w in enumerate(holder.warnings):
         yield kind, key, loc + ("warnings", i, "when"), w.when, visa, lists
+    for i, s in enumerate(getattr(holder, "steps", [])):
+        yield kind, key, loc + ("steps", i, "when"), s.when, visa, lists
+    for i, f in enumerate(getattr(holder, "fees", [])):
+        yield kind, key, loc + ("fees", i, "when"), f.when, visa, lists
+
+
+def _plans(kb, files) -> list[Problem]:
+    """Each pathway's steps resolve and do not wait in a cycle; every fee a step pays exists."""
+    from .assembly import fees_for, order_steps, steps_for
+
+    problems = []
+    for pid, p in kb.pathways.items():
+        steps, clashes = steps_for(kb, p, kb.policies.values())
+        _, _, order_problems = order_steps(steps)
+        fee_ids = {f.id for f in fees_for(kb, p, kb.policies.values(), None)}
+        unknown_fees = sorted({fee for s in steps for fee in s.fees} - fee_ids - _event_fee_ids(kb))
+        name, line = _where(kb, files, "pathways", pid, ())
+        for message in clashes + order_problems + [f"a step pays fee {f!r}, which no visa, authorization or event of this pathway defines" for f in unknown_fees]:
+            problems.append(Problem(name, line, message))
+    return problems
+
+
+def _event_fee_ids(kb) -> set[str]:
+    """Fees that a policy event defines for some visa, or may define later (named in events' steps)."""
+    return {e.fee.id for event in kb.policies.values() for e in event.effects if e.fee} | {"visa-integrity-fee"}
 
 
 def _expressions(kb, files) -> list[Problem]:
@@ -179,6 +211,7 @@ def _expressions(kb, files) -> list[Problem]:
         except ExpressionError as error:
             name, line = _where(kb, files, kind, key, loc)
             problems.append(Problem(name, line, f"test: {error}"))
+    problems += _plans(kb, files)
     # Requirements merged into each pathway, with every event that could ever apply.
     for pid, p in kb.pathways.items():
         _, conflicts = requirements_for(kb, p, kb.policies.values())

@@ -18,6 +18,7 @@ from .location import KNOWLEDGE_ROOT, fingerprint
 from .yamlfile import Problem, YamlFile, read_yaml
 
 STALE_AFTER = timedelta(days=365)
+POLICY_STALE_AFTER = timedelta(days=120)  # policy moves fast: re-check dated events every four months
 
 
 class KnowledgeError(Exception):
@@ -156,6 +157,12 @@ def check_knowledge(root: Path = KNOWLEDGE_ROOT, today: date | None = None) -> l
     for name, line, source_id in citing(files, set(stale)):
         checked = stale[source_id].checked
         problems.append(Problem(name, line, f"cites {source_id!r}, last checked on {checked}, more than a year ago", "stale"))
+    policy_stale = {sid: s for sid, s in kb.sources.items() if today - s.checked > POLICY_STALE_AFTER} .keys() - stale.keys()
+    policies = {name: file for name, file in files.items() if name.startswith("us/policies/")}
+    for name, line, source_id in citing(policies, set(policy_stale)):
+        checked = kb.sources[source_id].checked
+        problems.append(Problem(name, line, f"policy fact cites {source_id!r}, last checked on {checked}, "
+                                            f"more than {POLICY_STALE_AFTER.days} days ago", "stale"))
     return problems
 
 

@@ -81,7 +81,7 @@ class Fee(Strict):
 
     id: Slug
     text: str
-    usd: float
+    usd: float | None  # None: enacted or announced, but no amount is being collected
     payer: Literal["person", "host", "either"]
     from_: date = Field(alias="from")
     until: date | None = None

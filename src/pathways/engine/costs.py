@@ -1,0 +1,114 @@
+"""What a pathway costs: the fees in force on the rules' date, and living costs.
+
+A fee is counted at the step that pays it, if that step is needed. A fee owed only by
+some people (`when`) counts in both the minimum and the maximum when it applies to the
+person, in the maximum only when we do not know. Living costs for the length of stay
+come from the federal per diem rates of the host's city (lodging by month, meals and
+incidentals by day); without a city, the cheapest and dearest localities bound them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .compiled import PerDiem, Rules
+from .evaluate import PathwayResult
+
+
+@dataclass(frozen=True)
+class CostItem:
+    id: str
+    text: str
+    usd_min: float | None
+    usd_max: float | None
+    payer: str
+    citations: tuple[str, ...]
+    step: str | None = None
+
+    @property
+    def usd(self) -> float | None:
+        """The amount when it is certain; None when it is a range or not set."""
+        return self.usd_min if self.usd_min == self.usd_max else None
+
+
+@dataclass(frozen=True)
+class Costs:
+    items: tuple[CostItem, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def total(self, bound: str, payer: str | None = None) -> float:
+        return sum(getattr(i, f"usd_{bound}") or 0 for i in self.items if payer is None or i.payer == payer)
+
+
+def fee_items(result: PathwayResult) -> list[CostItem]:
+    values, pathway = result.values, result.pathway
+    by_id: dict[str, list] = {}
+    for fee in pathway.fees:
+        by_id.setdefault(fee.id, []).append(fee)
+    items = []
+    for step in pathway.steps:
+        if values[step.slot] is False:
+            continue
+        for fee_id in step.fees:
+            for fee in by_id.get(fee_id, []):
+                owed = values[fee.slot]
+                if owed is False:
+                    continue
+                low = fee.usd if owed is True else 0.0
+                items.append(CostItem(fee.id, fee.text, low if fee.usd is not None else None, fee.usd,
+                                      fee.payer, fee.citations, step.id))
+    return items
+
+
+def _table(rules: Rules, day: date) -> PerDiem | None:
+    """The rates in force that day, else the latest published before it."""
+    earlier = [t for t in rules.per_diem if t.start <= day]
+    current = [t for t in earlier if day <= t.end]
+    return (current or earlier or [None])[-1] if rules.per_diem else None
+
+
+def living_item(rules: Rules, profile, arrive: date) -> tuple[CostItem | None, str | None]:
+    weeks = profile.get("duration_weeks")
+    if weeks is None:
+        return None, "Living costs are left out: the length of stay (duration_weeks) is not known."
+    nights = math.ceil(weeks * 7)
+    city = profile.get("host_city")
+    totals: dict[str, float] = {}
+    used: dict[str, PerDiem] = {}
+    for night in range(nights):
+        day = arrive + timedelta(days=night)
+        table = _table(rules, day)
+        if table is None:
+            return None, "Living costs are left out: no per diem rates are in the knowledge base."
+        used[table.id] = table
+        for locality in table.localities:
+            if city is None or city in locality.cities:
+                month = (day.month - 10) % 12  # the federal fiscal year starts in October
+                totals[locality.id] = totals.get(locality.id, 0.0) + locality.lodging_by_month[month] + locality.meals
+    if not totals:
+        return None, f"Living costs are left out: no per diem locality lists {city}."
+    citations = tuple(dict.fromkeys(c for t in used.values() for c in t.citations))
+    where = f"in {city}" if city else "in the cheapest to the dearest host city"
+    note = None
+    if any(t.end < arrive + timedelta(days=nights - 1) for t in used.values()):
+        note = "Some nights fall after the latest per diem rates in the knowledge base; those rates are used."
+    text = (f"Housing and meals for {nights} nights {where}, at the federal per diem rates "
+            f"(maximum lodging plus meals and incidentals).")
+    return CostItem("living-costs", text, round(min(totals.values()), 2), round(max(totals.values()), 2),
+                    "person", citations), note
+
+
+def costs(rules: Rules, result: PathwayResult, profile, arrive: date) -> Costs:
+    items = fee_items(result)
+    notes = []
+    living, note = living_item(rules, profile, arrive)
+    if living:
+        items.append(living)
+    if note:
+        notes.append(note)
+    unset = [i for i in items if i.usd_max is None]
+    if unset:
+        notes.append("Announced but not being collected on this date: " + ", ".join(sorted({i.id for i in unset})) + ".")
+    return Costs(tuple(items), tuple(notes))
