@@ -9,7 +9,7 @@ import pytest
 from pathways.engine.costs import costs
 from pathways.engine.plan import make_plan, timeline_warning
 from pathways.engine.report import evaluation_json
-from pathways.rules.loader import check_knowledge
+from pathways.rules.loader import KNOWLEDGE_ROOT, check_knowledge
 
 DAY = timedelta(days=1)
 
@@ -26,10 +26,10 @@ def _boundaries(event):
     return days
 
 
-@pytest.mark.parametrize("event_id", ["entry-restrictions-2025-06", "entry-restrictions-2026-01", "h1b-payment-2025",
-                                      "h1b-payment-contested-2026", "h1b-payment-vacated-2026", "fmj-interview-pause-2025",
-                                      "interview-waivers-narrowed-2025-09", "home-country-interview-2025-09",
-                                      "visa-integrity-fee-2025", "esta-fee-2025-09"])
+EVENT_IDS = sorted(p.stem for p in (KNOWLEDGE_ROOT / "us" / "policies").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("event_id", EVENT_IDS)
 def test_every_event_is_in_force_exactly_from_its_first_to_its_last_day(engine, event_id):
     event = engine.kb.policies[event_id]
     for day, in_force in _boundaries(event):

@@ -100,8 +100,10 @@ def cost_json(costs) -> dict:
 
 
 def barriers_json(result: PathwayResult) -> list[dict]:
-    return [{"id": b.id, "name": b.name, "text": b.text, "citations": list(b.citations),
-             "enablers": [{"id": i, "name": n, "text": t} for i, n, t in b.enablers]}
+    """The article's barriers for this pathway and the enablers that answer them, by name
+    (their texts are in `pathways show` and the knowledge browser, not repeated per pathway)."""
+    return [{"id": b.id, "name": b.name, "citations": list(b.citations),
+             "enablers": [{"id": i, "name": n} for i, n, _ in b.enablers]}
             for b in result.pathway.barriers]
 
 
@@ -136,8 +138,9 @@ def time_and_money(result: PathwayResult, profile, rules) -> dict:
     plan = plan_of(result, profile, rules.as_of)
     priced = costs(rules, result, profile, plan.start_date or plan.earliest_start)
     warning = timeline_warning(plan)
-    out = {"steps": steps_json(plan, priced.items), "timeline": timeline_json(plan), "cost_usd": cost_json(priced),
-           "barriers": barriers_json(result)}
+    out = {"timeline": timeline_json(plan), "cost_usd": cost_json(priced), "barriers": barriers_json(result)}
+    if result.status != "blocked":  # the full plan where it can be acted on; `pathways plan` gives any
+        out = {"steps": steps_json(plan, priced.items), **out}
     if warning:
         out["timeline_warning"] = warning
     return out
