@@ -166,3 +166,9 @@ def test_old_policy_facts_are_flagged_in_the_output_and_in_kb_check(engine):
     assert later.stale and all("last checked on" in note for note in later.stale)
     flagged = [p for p in check_knowledge(today=date(2027, 9, 1)) if p.severity == "stale" and p.file.startswith("us/policies/")]
     assert flagged and all("policy fact" in p.message or "more than a year" in p.message for p in flagged)
+
+
+def test_the_visa_integrity_fee_is_listed_as_enacted_but_not_collected(engine):
+    items = _fee_ids(engine, PHILIPPINE_RESIDENT, date(2026, 3, 1))
+    assert items["visa-integrity-fee"].usd_max is None and "not" in items["visa-integrity-fee"].text
+    assert "visa-integrity-fee" not in _fee_ids(engine, PHILIPPINE_RESIDENT, date(2025, 7, 3))

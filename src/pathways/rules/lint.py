@@ -199,8 +199,8 @@ def _plans(kb, files) -> list[Problem]:
 
 
 def _event_fee_ids(kb) -> set[str]:
-    """Fees that a policy event defines for some visa, or may define later (named in events' steps)."""
-    return {e.fee.id for event in kb.policies.values() for e in event.effects if e.fee} | {"visa-integrity-fee"}
+    """Fees that a policy event defines for some visa at some time."""
+    return {e.fee.id for event in kb.policies.values() for e in event.effects if e.fee}
 
 
 def _expressions(kb, files) -> list[Problem]:
