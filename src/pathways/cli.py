@@ -264,6 +264,16 @@ def diagram(category: str = typer.Argument(..., help="student, img-under-3 or im
     sys.stdout.write(f"wrote {output}\n")
 
 
+@app.command()
+def serve(port: int = typer.Option(8000, "--port", help="The port to listen on."),
+          host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on."),
+          threads: int = typer.Option(8, "--threads", help="Worker threads.")) -> None:
+    """Start the web app and the JSON API (SQLite in your data directory unless PATHWAYS_DATABASE_URL says otherwise)."""
+    from .serve import serve as run
+
+    run(host, port, threads)
+
+
 def main() -> None:
     try:
         app()

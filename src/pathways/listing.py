@@ -68,12 +68,46 @@ def _pathway(kb, pathway: schema.Pathway) -> dict:
     return {"kind": "pathway", **data, "citations": _citations(kb, pathway.summary.cite)}
 
 
+def _plain_item(kind: str):
+    def build(kb, item) -> dict:
+        data = _plain(item)
+        return {"kind": kind, "id": getattr(item, "id", None), **data}
+    return build
+
+
+# kind -> (Knowledge attribute, builder); the knowledge browser and the API list these
+KINDS = {
+    "visas": ("visas", _visa),
+    "authorizations": ("authorizations", _authorization),
+    "pathways": ("pathways", _pathway),
+    "policies": ("policies", _plain_item("policy")),
+    "programs": ("programs", _plain_item("program")),
+    "barriers": ("barriers", _plain_item("barrier")),
+    "enablers": ("enablers", _plain_item("enabler")),
+    "recommendations": ("recommendations", _plain_item("recommendation")),
+    "lists": ("lists", _plain_item("list")),
+}
+
+
 def listing(kb, kind: str) -> list[dict]:
-    if kind == "visas":
-        return [_visa(kb, v) for v in kb.visas.values()]
-    if kind == "authorizations":
-        return [_authorization(kb, a) for a in kb.authorizations.values()]
-    return [_pathway(kb, p) for p in kb.pathways.values()]
+    if kind == "sources":
+        return [{"kind": "source", "id": i, **s.model_dump(mode="json")} for i, s in kb.sources.items()]
+    attr, build = KINDS[kind]
+    return [build(kb, item) for item in getattr(kb, attr).values()]
+
+
+def item(kb, kind: str, item_id: str) -> dict | None:
+    """One item of a kind with every source it cites; None if there is none with that id."""
+    if kind == "sources":
+        source = kb.sources.get(item_id)
+        return None if source is None else {"kind": "source", "id": item_id, **source.model_dump(mode="json")}
+    attr, build = KINDS[kind]
+    found = getattr(kb, attr).get(item_id)
+    if found is None:
+        return None
+    data = build(kb, found)
+    data["sources"] = _sources(kb, data)
+    return data
 
 
 def detail(kb, item_id: str) -> dict | None:

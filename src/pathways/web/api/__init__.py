@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja): evaluate, next question, the knowledge base."""

@@ -1,0 +1,105 @@
+"""The JSON API: `POST /api/v1/evaluate` gives exactly what `pathways find --json` prints.
+
+Every endpoint is a thin call into the core; errors in a profile come back as 422 with
+one entry per field, as the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Body, NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+
+from ...engine.interview import Interviewer
+from ...engine.report import evaluation_json
+from ...listing import KINDS, item, listing
+from ...rules.profile import ProfileError
+from ..engine import get_engine
+
+api = NinjaAPI(title="Exchange Pathways API", version="1",
+               description="Pathways to hands-on clinical training in California: the contract of ../shared/CONTRACT.md.",
+               urls_namespace="api")  # docs: ninja's own Swagger files, served locally (ninja is an app)
+
+PROFILE_EXAMPLE = {"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
+                   "school_recognized_by_mbc": True, "current_us_status": "none", "host": {"dean_approved_elective": True}}
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class Problems(Schema):
+    errors: list[FieldError]
+
+
+class NextQuestionIn(Schema):
+    profile: dict[str, Any] = {}
+    skipped: list[str] = []
+
+
+def _profile_or_422(data: Any):
+    try:
+        return get_engine().check(data)
+    except ProfileError as error:
+        return error
+
+
+def _problems(error: ProfileError) -> dict:
+    return {"errors": [p.as_dict() for p in error.problems]}
+
+
+@api.post("/evaluate", response={200: dict, 422: Problems}, summary="Evaluate a profile against every pathway")
+def evaluate(request: HttpRequest, profile: dict[str, Any] = Body(..., openapi_examples={"student": {"value": PROFILE_EXAMPLE}}),
+             as_of: date | None = Query(None, description="The rules in force on this date (default: start_date, else today).")):
+    checked = _profile_or_422(profile)
+    if isinstance(checked, ProfileError):
+        return 422, _problems(checked)
+    return 200, evaluation_json(get_engine().find(checked, as_of))
+
+
+@api.post("/next-question", response={200: dict, 422: Problems}, summary="The interview's next question for a profile")
+def next_question(request: HttpRequest, body: NextQuestionIn, as_of: date | None = Query(None)):
+    engine = get_engine()
+    checked = _profile_or_422(body.profile)
+    if isinstance(checked, ProfileError):
+        return 422, _problems(checked)
+    unknown = sorted(set(body.skipped) - set(engine.kb.facts))
+    if unknown:
+        return 422, {"errors": [{"field": "skipped", "message": f"{f!r} is not a profile fact"} for f in unknown]}
+    rules = engine.rules(engine.as_of(checked, as_of))
+    progress = Interviewer(rules, engine.kb.facts, engine.checker.vocabularies).progress(checked, body.skipped)
+    q = progress.question
+    return 200, {
+        "question": None if q is None else {"fact": q.fact, "question": q.question, "help": q.help, "type": q.type,
+                                            "values": list(q.values)},
+        "asked": progress.asked, "remaining": progress.remaining, "done_because": progress.done_because,
+    }
+
+
+def _listing_endpoint(kind: str):
+    def list_items(request: HttpRequest):
+        return listing(get_engine().kb, kind)
+
+    def one_item(request: HttpRequest, item_id: str):
+        found = item(get_engine().kb, kind, item_id)
+        if found is None:
+            raise HttpError(404, f"no {kind[:-1] if kind.endswith('s') else kind} with id {item_id!r}")
+        return found
+
+    api.get(f"/{kind}", response=list[dict], summary=f"Every item of {kind}", operation_id=f"list_{kind}")(list_items)
+    api.get(f"/{kind}/{{item_id}}", response=dict, summary=f"One item of {kind}", operation_id=f"get_{kind}")(one_item)
+
+
+for _kind in list(KINDS) + ["sources"]:
+    _listing_endpoint(_kind)
+
+
+@api.get("/hello", response=dict, summary="A bare endpoint, for benchmarks next to /evaluate", include_in_schema=False)
+def hello(request: HttpRequest):
+    return {"hello": "world"}
+
+

@@ -1,0 +1,1 @@
+"""Public pages: the interview, results, the knowledge browser."""

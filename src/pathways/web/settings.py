@@ -1,0 +1,83 @@
+"""Django settings. SQLite in the user's data directory unless PATHWAYS_DATABASE_URL
+names another database (postgresql://user:pass@host:port/name or sqlite:///path)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    path = Path(base) / "exchange-pathways"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database(url: str | None) -> dict:
+    if not url:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(data_dir() / "pathways.sqlite3")}
+    parts = urlparse(url)
+    if parts.scheme == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path) or ":memory:"}
+    if parts.scheme in ("postgres", "postgresql"):
+        return {"ENGINE": "django.db.backends.postgresql", "NAME": parts.path.lstrip("/"),
+                "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
+                "HOST": parts.hostname or "", "PORT": str(parts.port or "")}
+    raise ValueError(f"PATHWAYS_DATABASE_URL: unsupported scheme {parts.scheme!r}; accepted: sqlite, postgresql")
+
+
+def secret_key() -> str:
+    """From PATHWAYS_SECRET_KEY, else one kept in the data directory (made once)."""
+    if os.environ.get("PATHWAYS_SECRET_KEY"):
+        return os.environ["PATHWAYS_SECRET_KEY"]
+    path = data_dir() / "secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = secret_key()
+DEBUG = os.environ.get("PATHWAYS_DEBUG") == "1"
+ALLOWED_HOSTS = os.environ.get("PATHWAYS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "ninja",  # serves its Swagger UI files from this server, not from a CDN
+    "pathways.web.finder",
+    "pathways.web.api",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server itself
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "pathways.web.urls"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+}]
+WSGI_APPLICATION = "pathways.web.wsgi.application"
+DATABASES = {"default": database(os.environ.get("PATHWAYS_DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+STATIC_URL = "/static/"
+STATIC_ROOT = data_dir() / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = True  # serve straight from the apps' static folders: no collectstatic step
+WHITENOISE_AUTOREFRESH = DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
