@@ -120,6 +120,23 @@ def _find_batch(path: Path, day: Optional[date], as_json: bool) -> None:
         raise typer.Exit(2)
 
 
+def _profile_for_pathway(profile: str, pathway_id: str):
+    """The engine, the checked profile and its file's as_of; exit 2 on a bad id or profile."""
+    from .profile_file import ProfileFileError, read_profile
+
+    engine = _engine()
+    known = engine.pathway_ids()
+    if pathway_id not in known:
+        _fail([f"PATHWAY_ID: unknown pathway {pathway_id!r}; accepted: {', '.join(known)}"])
+    try:
+        data, file_as_of = read_profile(profile)
+        return engine, engine.check(data), file_as_of
+    except ProfileFileError as error:
+        _fail(error.lines)
+    except _profile_error() as error:
+        _fail([str(p) for p in error.problems])
+
+
 @app.command()
 def explain(
     profile: str = typer.Argument(..., help="A profile file (YAML or JSON), or - for standard input."),
@@ -129,20 +146,9 @@ def explain(
 ) -> None:
     """Explain one pathway's verdict for a profile, requirement by requirement."""
     from .engine.report import pathway_json
-    from .profile_file import ProfileFileError, read_profile
 
     day = _as_of(as_of)
-    engine = _engine()
-    known = engine.pathway_ids()
-    if pathway_id not in known:
-        _fail([f"PATHWAY_ID: unknown pathway {pathway_id!r}; accepted: {', '.join(known)}"])
-    try:
-        data, file_as_of = read_profile(profile)
-        checked = engine.check(data)
-    except ProfileFileError as error:
-        _fail(error.lines)
-    except _profile_error() as error:
-        _fail([str(p) for p in error.problems])
+    engine, checked, file_as_of = _profile_for_pathway(profile, pathway_id)
     result = engine.explain(checked, pathway_id, day or file_as_of)
     if as_json:
         _json(pathway_json(result, checked))
@@ -164,20 +170,9 @@ def plan(
     from .engine.plan import make_plan
     from .engine.report import pathway_json
     from .plan_markdown import plan_markdown
-    from .profile_file import ProfileFileError, read_profile
 
     day = _as_of(as_of)
-    engine = _engine()
-    known = engine.pathway_ids()
-    if pathway_id not in known:
-        _fail([f"PATHWAY_ID: unknown pathway {pathway_id!r}; accepted: {', '.join(known)}"])
-    try:
-        data, file_as_of = read_profile(profile)
-        checked = engine.check(data)
-    except ProfileFileError as error:
-        _fail(error.lines)
-    except _profile_error() as error:
-        _fail([str(p) for p in error.problems])
+    engine, checked, file_as_of = _profile_for_pathway(profile, pathway_id)
     # A plan begins today (or --as-of), not on the start date it is measured against.
     begin = day or file_as_of or date.today()
     result = engine.explain(checked, pathway_id, begin)
