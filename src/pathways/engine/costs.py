@@ -75,7 +75,8 @@ def living_item(rules: Rules, profile, arrive: date) -> tuple[CostItem | None, s
         return None, "Living costs are left out: the length of stay (duration_weeks) is not known."
     nights = math.ceil(weeks * 7)
     city = profile.get("host_city")
-    totals: dict[str, float] = {}
+    # nights counted per rate table and month: the rates change by month, not by night
+    counts: dict[tuple[str, int], int] = {}
     used: dict[str, PerDiem] = {}
     for night in range(nights):
         day = arrive + timedelta(days=night)
@@ -83,10 +84,13 @@ def living_item(rules: Rules, profile, arrive: date) -> tuple[CostItem | None, s
         if table is None:
             return None, "Living costs are left out: no per diem rates are in the knowledge base."
         used[table.id] = table
-        for locality in table.localities:
+        key = (table.id, (day.month - 10) % 12)  # the federal fiscal year starts in October
+        counts[key] = counts.get(key, 0) + 1
+    totals: dict[str, float] = {}
+    for (table_id, month), count in counts.items():
+        for locality in used[table_id].localities:
             if city is None or city in locality.cities:
-                month = (day.month - 10) % 12  # the federal fiscal year starts in October
-                totals[locality.id] = totals.get(locality.id, 0.0) + locality.lodging_by_month[month] + locality.meals
+                totals[locality.id] = totals.get(locality.id, 0.0) + count * (locality.lodging_by_month[month] + locality.meals)
     if not totals:
         return None, f"Living costs are left out: no per diem locality lists {city}."
     citations = tuple(dict.fromkeys(c for t in used.values() for c in t.citations))
