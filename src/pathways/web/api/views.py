@@ -6,12 +6,13 @@ one entry per field, as the CLI prints them.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, NinjaAPI, Query, Schema
-from ninja.errors import HttpError
+from ninja import NinjaAPI, Query, Schema, Status
+from ninja.errors import HttpError, ValidationError
 
 from ...engine.interview import Interviewer
 from ...engine.report import evaluation_json
@@ -22,6 +23,16 @@ from ..engine import get_engine
 api = NinjaAPI(title="Exchange Pathways API", version="1",
                description="Pathways to hands-on clinical training in California: the contract of ../shared/CONTRACT.md.",
                urls_namespace="api")  # docs: ninja's own Swagger files, served locally (ninja is an app)
+
+@api.exception_handler(ValidationError)
+def _invalid_body(request: HttpRequest, error: ValidationError):
+    """A body that is not even a JSON object: the same shape as a profile's problems."""
+    errors = []
+    for e in error.errors:
+        loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "payload", "profile")]
+        errors.append({"field": ".".join(loc) or "(profile)", "message": e.get("msg", "invalid")})
+    return api.create_response(request, {"errors": errors}, status=422)
+
 
 PROFILE_EXAMPLE = {"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
                    "school_recognized_by_mbc": True, "current_us_status": "none", "host": {"dean_approved_elective": True}}
@@ -52,13 +63,31 @@ def _problems(error: ProfileError) -> dict:
     return {"errors": [p.as_dict() for p in error.problems]}
 
 
-@api.post("/evaluate", response={200: dict, 422: Problems}, summary="Evaluate a profile against every pathway")
-def evaluate(request: HttpRequest, profile: dict[str, Any] = Body(..., openapi_examples={"student": {"value": PROFILE_EXAMPLE}}),
+PROFILE_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"type": "object", "additionalProperties": True,
+               "description": "A profile: the fields of ../shared/CONTRACT.md section 1, every one optional."},
+    "example": PROFILE_EXAMPLE}}}}
+
+
+def _body(request: HttpRequest):
+    """The JSON body as sent (any JSON value: the profile checker names what is wrong)."""
+    try:
+        return json.loads(request.body or b"null"), None
+    except (ValueError, UnicodeDecodeError) as error:
+        return None, {"errors": [{"field": "(body)", "message": f"not valid JSON: {error}"}]}
+
+
+@api.post("/evaluate", response={200: dict, 422: Problems}, summary="Evaluate a profile against every pathway",
+          openapi_extra=PROFILE_BODY)
+def evaluate(request: HttpRequest,
              as_of: date | None = Query(None, description="The rules in force on this date (default: start_date, else today).")):
-    checked = _profile_or_422(profile)
+    data, problem = _body(request)
+    if problem:
+        return Status(422, problem)
+    checked = _profile_or_422(data)
     if isinstance(checked, ProfileError):
-        return 422, _problems(checked)
-    return 200, evaluation_json(get_engine().find(checked, as_of))
+        return Status(422, _problems(checked))
+    return Status(200, evaluation_json(get_engine().find(checked, as_of)))
 
 
 @api.post("/next-question", response={200: dict, 422: Problems}, summary="The interview's next question for a profile")
@@ -66,18 +95,18 @@ def next_question(request: HttpRequest, body: NextQuestionIn, as_of: date | None
     engine = get_engine()
     checked = _profile_or_422(body.profile)
     if isinstance(checked, ProfileError):
-        return 422, _problems(checked)
+        return Status(422, _problems(checked))
     unknown = sorted(set(body.skipped) - set(engine.kb.facts))
     if unknown:
-        return 422, {"errors": [{"field": "skipped", "message": f"{f!r} is not a profile fact"} for f in unknown]}
+        return Status(422, {"errors": [{"field": "skipped", "message": f"{f!r} is not a profile fact"} for f in unknown]})
     rules = engine.rules(engine.as_of(checked, as_of))
     progress = Interviewer(rules, engine.kb.facts, engine.checker.vocabularies).progress(checked, body.skipped)
     q = progress.question
-    return 200, {
+    return Status(200, {
         "question": None if q is None else {"fact": q.fact, "question": q.question, "help": q.help, "type": q.type,
                                             "values": list(q.values)},
         "asked": progress.asked, "remaining": progress.remaining, "done_because": progress.done_because,
-    }
+    })
 
 
 def _listing_endpoint(kind: str):

@@ -1,0 +1,183 @@
+"""The interview's answers in a query string, and back to a profile.
+
+One parameter per profile fact, in the order answered: `stage=student`,
+`citizenships=UG,KE` (a comma list), `usmle_passed=step1,step2ck` (an empty value: none
+passed), `host.acgme_position=true`, numbers as written, dates ISO. `skip=a,b` lists the
+facts answered "I don't know"; `as_of` (optional) is the date of the rules. The text of
+each answer is kept as written; `data` turns it into the contract's profile, which the
+engine's checker then validates with its own messages (ProfileError). Nothing is
+guessed: `ke` is not taken for `KE`, `yes` is not taken for `true`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlencode
+
+from ...rules.profile import HOST, FieldProblem, Profile, ProfileError
+
+SKIP = "skip"
+AS_OF = "as_of"
+FORM_KEYS = {"fact", "answer"}  # the interview form's own fields, never answers
+UNKNOWN = "__unknown__"  # the value of the "I don't know" button
+_INTEGER = re.compile(r"^-?\d+$")
+_DECIMAL = re.compile(r"^-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The answers so far: (fact, text) in the order answered, and the facts skipped.
+
+    `skip_at` is how many answers came before the last skip, so that "Back" undoes the
+    most recent step whether it was an answer or an "I don't know".
+    """
+
+    items: tuple[tuple[str, str], ...] = ()
+    skipped: tuple[str, ...] = ()
+    skip_at: int = 0
+    as_of: str | None = None
+
+    def __contains__(self, fact: str) -> bool:
+        return fact in self.skipped or any(f == fact for f, _ in self.items)
+
+    def __len__(self) -> int:
+        return len(self.items) + len(self.skipped)
+
+    def value(self, fact: str) -> str | None:
+        return next((v for f, v in self.items if f == fact), None)
+
+    def without(self, fact: str) -> "Answers":
+        """The answers with `fact` neither answered nor skipped: it will be asked again."""
+        index = next((i for i, (f, _) in enumerate(self.items) if f == fact), None)
+        items = tuple(i for i in self.items if i[0] != fact)
+        skip_at = self.skip_at - 1 if index is not None and index < self.skip_at else self.skip_at
+        return replace(self, items=items, skipped=tuple(f for f in self.skipped if f != fact), skip_at=skip_at)
+
+    def with_answer(self, fact: str, text: str) -> "Answers":
+        rest = self.without(fact)
+        return replace(rest, items=rest.items + ((fact, text),))
+
+    def with_skip(self, fact: str) -> "Answers":
+        rest = self.without(fact)
+        return replace(rest, skipped=rest.skipped + (fact,), skip_at=len(rest.items))
+
+    def back(self) -> "Answers":
+        """The answers minus the last one given (or the last "I don't know")."""
+        if self.skipped and (self.skip_at >= len(self.items)):
+            return replace(self, skipped=self.skipped[:-1])
+        if self.items:
+            return self.without(self.items[-1][0])
+        return self
+
+    def steps(self) -> list[tuple[str, str | None]]:
+        """Every answer in order, (fact, text), with None for "I don't know"."""
+        out: list[tuple[str, str | None]] = list(self.items[:self.skip_at])
+        out += [(f, None) for f in self.skipped]
+        return out + list(self.items[self.skip_at:])
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The query's parameters in order (also the interview form's hidden inputs)."""
+        out = list(self.items[:self.skip_at])
+        if self.skipped:
+            out.append((SKIP, ",".join(self.skipped)))
+        out += list(self.items[self.skip_at:])
+        if self.as_of:
+            out.append((AS_OF, self.as_of))
+        return out
+
+    def query(self) -> str:
+        return urlencode(self.pairs(), safe=",")
+
+    def as_of_date(self) -> date | None:
+        return date.fromisoformat(self.as_of) if self.as_of else None
+
+
+def parse(params: Iterable[tuple[str, str]]) -> Answers:
+    """Answers from the query's (key, value) pairs, in order; the form's own keys ignored.
+
+    A fact given twice keeps its last answer. An `as_of` that is not an ISO date is an
+    AnswerError (a ProfileError) naming it.
+    """
+    answers = Answers()
+    for key, value in params:
+        if key in FORM_KEYS:
+            continue
+        if key == AS_OF:
+            if value:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    raise ProfileError([FieldProblem(AS_OF, f"expected an ISO date such as 2027-09-01, got {value!r}")]) from None
+                answers = replace(answers, as_of=value)
+        elif key == SKIP:
+            facts = [f for f in (s.strip() for s in value.split(",")) if f]
+            answers = replace(answers, skipped=tuple(dict.fromkeys(facts)), skip_at=len(answers.items))
+        else:
+            answers = answers.with_answer(key, value.strip())
+            answers = replace(answers, skip_at=min(answers.skip_at, len(answers.items)))
+    return answers
+
+
+def typed(definition, text: str) -> Any:
+    """The answer's text as the contract's value; left as text where it does not fit,
+    for the checker to refuse with its own message."""
+    kind = definition.type
+    if kind == "bool":
+        return {"true": True, "false": False}.get(text, text)
+    if kind == "number":
+        if _INTEGER.match(text):
+            return int(text)
+        if _DECIMAL.match(text):
+            return float(text)
+        return text
+    if kind in ("set", "codes"):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+def data(answers: Answers, facts: Mapping[str, Any]) -> dict:
+    """The contract's profile (unchecked): host facts nested under `host`, skipped facts left out."""
+    out: dict[str, Any] = {}
+    for fact, text in answers.items:
+        definition = facts.get(fact)
+        value = typed(definition, text) if definition is not None else text
+        if fact.startswith(HOST + "."):
+            out.setdefault(HOST, {})[fact[len(HOST) + 1:]] = value
+        else:
+            out[fact] = value
+    return out
+
+
+def profile(answers: Answers, engine) -> Profile:
+    """The checked profile, or the engine's ProfileError (unknown facts in `skip` included)."""
+    bad = [f for f in answers.skipped if f not in engine.kb.facts]
+    problems = [FieldProblem(SKIP, f"{f!r} is not a profile fact") for f in bad]
+    try:
+        checked = engine.check(data(answers, engine.kb.facts))
+    except ProfileError as error:
+        raise ProfileError(error.problems + problems) from None
+    if problems:
+        raise ProfileError(problems)
+    return checked
+
+
+def accepted(definition, vocabularies: Mapping[str, frozenset]) -> str:
+    """What an answer to this fact may be, in words, for an error message."""
+    kind = definition.type
+    if kind == "bool":
+        return "Yes or No"
+    if kind == "number":
+        low = f"{definition.minimum:g}" if definition.minimum is not None else None
+        high = f"{definition.maximum:g}" if definition.maximum is not None else None
+        return f"a number from {low} to {high}" if low and high else "a number"
+    if kind == "date":
+        return "a date such as 2027-09-01"
+    if kind == "codes":
+        return "two-letter country codes separated by commas, such as KE or UG,KE"
+    values = sorted(vocabularies[definition.vocabulary]) if definition.vocabulary else list(definition.values)
+    if kind == "set":
+        return "any of " + ", ".join(values) + " (or none)"
+    return "one of " + ", ".join(values)
