@@ -23,7 +23,9 @@ def database(url: str | None) -> dict:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(data_dir() / "pathways.sqlite3")}
     parts = urlparse(url)
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path) or ":memory:"}
+        # sqlite:///relative.db, sqlite:////absolute/path.db, sqlite:///:memory:
+        path = unquote(parts.path)
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path[1:] if path.startswith("/") else path or ":memory:"}
     if parts.scheme in ("postgres", "postgresql"):
         return {"ENGINE": "django.db.backends.postgresql", "NAME": parts.path.lstrip("/"),
                 "USER": unquote(parts.username or ""), "PASSWORD": unquote(parts.password or ""),
