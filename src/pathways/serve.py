@@ -19,7 +19,14 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def serve(host: str, port: int, threads: int = 8) -> None:
+    if host in LOOPBACK:
+        # Plain http on this machine only: a Secure cookie would never be sent back over it,
+        # and a cookie that cannot leave the machine gains nothing from the flag.
+        os.environ.setdefault("PATHWAYS_INSECURE_COOKIES", "1")
     setup_django()
     migrate()
     from waitress import serve as waitress_serve

@@ -49,17 +49,25 @@ DEBUG = os.environ.get("PATHWAYS_DEBUG") == "1"
 ALLOWED_HOSTS = os.environ.get("PATHWAYS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves its Swagger UI files from this server, not from a CDN
     "pathways.web.finder",
     "pathways.web.api",
+    "pathways.web.workspace",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server itself
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 ROOT_URLCONF = "pathways.web.urls"
@@ -67,7 +75,11 @@ TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
     "DIRS": [],
     "APP_DIRS": True,
-    "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
 }]
 WSGI_APPLICATION = "pathways.web.wsgi.application"
 DATABASES = {"default": database(os.environ.get("PATHWAYS_DATABASE_URL"))}
@@ -83,3 +95,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Accounts: passwords hashed with Argon2; sessions and CSRF cookies marked secure unless
+# PATHWAYS_INSECURE_COOKIES=1 (plain http on 127.0.0.1 in development and tests).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+_SECURE = os.environ.get("PATHWAYS_INSECURE_COOKIES") != "1"
+SESSION_COOKIE_SECURE = _SECURE
+CSRF_COOKIE_SECURE = _SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+LOGIN_URL = "/workspace/login/"
+LOGIN_REDIRECT_URL = "/workspace/"
+MEDIA_ROOT = data_dir() / "media"
+MEDIA_URL = "/workspace/media/"  # documents are served through a view that checks the institution

@@ -1,0 +1,1 @@
+"""The institutions' workspace: cases, checklists, partners, agreements, reciprocity, logs."""

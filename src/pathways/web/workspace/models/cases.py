@@ -1,0 +1,83 @@
+"""A visiting trainee's case: the profile (as the contract defines it), the chosen pathway,
+its checklist, notes and documents. No field holds an SSN, ITIN or passport number: the
+profile only says whether an SSN or ITIN exists (`has_ssn_or_itin`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .accounts import Institution
+from .partners import Partner
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="cases")
+    trainee_name = models.CharField(max_length=200)
+    trainee_email = models.EmailField(blank=True)
+    home_institution = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
+    home_country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code")
+    stage = models.CharField(max_length=10, choices=[("student", "Student"), ("graduate", "Graduate")])
+    profile = models.JSONField(default=dict, help_text="The contract's profile (../shared/CONTRACT.md)")
+    pathway_id = models.CharField(max_length=80)
+    evaluated_on = models.DateField()
+    knowledge_key = models.CharField(max_length=32, help_text="The knowledge base the verdict was made with")
+    verdict = models.JSONField(default=dict, help_text="Status, timeline and costs at the last evaluation")
+    change = models.TextField(blank=True, help_text="What moved at the last re-evaluation, if anything")
+    starts = models.DateField(null=True, blank=True)
+    ends = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["institution", "status", "starts"])]
+        ordering = ["starts", "trainee_name"]
+
+    def __str__(self) -> str:
+        return f"{self.trainee_name} ({self.pathway_id})"
+
+
+class ChecklistItem(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", "To do"
+        DONE = "done", "Done"
+        NOT_NEEDED = "n/a", "Not needed"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="checklist")
+    step_id = models.CharField(max_length=80)
+    text = models.TextField()
+    actor = models.CharField(max_length=10)
+    due = models.DateField(null=True, blank=True, help_text="Counted back from the start date")
+    status = models.CharField(max_length=4, choices=Status.choices, default=Status.TODO)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        unique_together = [("case", "step_id")]
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    text = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+
+
+def document_path(document: "Document", filename: str) -> str:
+    return f"cases/{document.case.institution_id}/{document.case_id}/{filename}"
+
+
+class Document(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=document_path)
+    title = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
