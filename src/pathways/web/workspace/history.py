@@ -1,0 +1,30 @@
+"""Who changed what, when: a before-and-after record of every case, agreement and log."""
+
+from __future__ import annotations
+
+from django.forms.models import model_to_dict
+
+from .models import HistoryEntry
+
+
+def snapshot(obj) -> dict:
+    """A record's fields as JSON-ready values."""
+    data = model_to_dict(obj)
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if v is not None and not isinstance(v, (int, float, str, bool, list, dict)) else v)
+            for k, v in data.items()}
+
+
+def institution_of(obj):
+    return getattr(obj, "institution", None) or obj.case.institution
+
+
+def record(user, obj, action: str, before: dict | None) -> HistoryEntry:
+    """Record a change; `before` is the snapshot taken before it (None when created)."""
+    after = None if action == "deleted" else snapshot(obj)
+    return HistoryEntry.objects.create(
+        institution=institution_of(obj), model=type(obj).__name__, object_id=obj.pk,
+        user=user if getattr(user, "is_authenticated", False) else None, action=action, before=before, after=after)
+
+
+def entries_for(obj):
+    return HistoryEntry.objects.filter(model=type(obj).__name__, object_id=obj.pk, institution=institution_of(obj))
