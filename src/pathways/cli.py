@@ -19,6 +19,8 @@ app = typer.Typer(help="Pathways to hands-on clinical training in California for
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 kb_app = typer.Typer(help="The knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+workspace_app = typer.Typer(help="The institutions' workspace.", no_args_is_help=True)
+app.add_typer(workspace_app, name="workspace")
 
 
 class Kind(str, Enum):
@@ -267,6 +269,82 @@ def serve(port: int = typer.Option(8000, "--port", help="The port to listen on."
     from .serve import serve as run
 
     run(host, port, threads)
+
+
+def _django() -> None:
+    from .serve import migrate, setup_django
+
+    setup_django()
+    migrate()
+
+
+@app.command()
+def createuser(username: str = typer.Argument(..., help="The new user's name."),
+               institution: str = typer.Option(..., "--institution", help="The institution's name (made if new)."),
+               role: str = typer.Option(..., "--role", help="administrator, coordinator or viewer"),
+               password: Optional[str] = typer.Option(None, "--password", help="The password (asked for if not given)."),
+               email: str = typer.Option("", "--email")) -> None:
+    """Make a workspace user with a role in an institution (administrators may use /admin/)."""
+    roles = ("administrator", "coordinator", "viewer")
+    if role not in roles:
+        _fail([f"--role: {role!r} is not a role; accepted: {', '.join(roles)}"])
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from .web.workspace.members import create_member
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        member, created = create_member(username, institution, role, password, email=email)
+    except ValidationError as error:
+        _fail([f"--password: {m}" for m in error.messages])
+    except ValueError as error:
+        _fail([str(error)])
+    verb = "created" if created else "updated"
+    sys.stdout.write(f"{verb} {username}: {role} of {member.institution.name}\n")
+
+
+@app.command()
+def demo(password: Optional[str] = typer.Option(None, "--password",
+                                                  help="The demo users' password (default: new random ones, printed once).")) -> None:
+    """Load the demo institution (members of each role, partners, agreements, exchanges, cases); idempotent."""
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from .web.workspace.demo import load_demo
+
+    try:
+        result = load_demo(password)
+    except ValidationError as error:
+        _fail([f"--password: {m}" for m in error.messages])
+    _print_demo(result)
+
+
+def _print_demo(result) -> None:
+    state = "loaded" if result.created else "already loaded"
+    sys.stdout.write(f"Demo institution {result.institution.name!r} {state}: {result.cases} cases.\n")
+    for username, secret in result.passwords.items():
+        sys.stdout.write(f"  {username} / {secret}\n")
+    if result.passwords and not result.created:
+        sys.stdout.write("  (passwords set as given)\n")
+    elif not result.passwords:
+        sys.stdout.write("  The demo users keep their passwords (give --password to set them).\n")
+    sys.stdout.write("Sign in at /workspace/login/\n")
+
+
+@workspace_app.command("reevaluate")
+def workspace_reevaluate(as_of: Optional[str] = typer.Option(None, "--as-of",
+                                                              help="Evaluate as of this date (default: each case's own date).")) -> None:
+    """Re-evaluate every open case made with another knowledge base; list those whose verdict, dates or costs moved."""
+    day = _as_of(as_of)
+    _django()
+    from .web.workspace.cases import reevaluate_open_cases
+
+    flagged = reevaluate_open_cases(day)
+    for case in flagged:
+        sys.stdout.write(f"case {case.pk} {case.trainee_name} ({case.institution.name}): {case.change}\n")
+    sys.stdout.write(f"{len(flagged)} case{'s' if len(flagged) != 1 else ''} moved\n")
 
 
 def main() -> None:

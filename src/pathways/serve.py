@@ -19,6 +19,26 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def workspace_start(out) -> None:
+    """Re-evaluate open cases against the knowledge base loaded now; with no institution yet,
+    load the demo (its users' passwords printed once, or PATHWAYS_DEMO_PASSWORD)."""
+    from .web.workspace.cases import reevaluate_open_cases
+    from .web.workspace.models import Institution
+
+    flagged = reevaluate_open_cases()
+    if flagged:
+        out.write(f"The knowledge base changed: {len(flagged)} open case(s) moved; see the workspace's dashboard.\n")
+    if not Institution.objects.exists():
+        from .web.workspace.demo import load_demo
+
+        result = load_demo(os.environ.get("PATHWAYS_DEMO_PASSWORD") or None)
+        out.write(f"No institution yet: loaded the demo, {result.institution.name!r} ({result.cases} cases). "
+                  "Sign in at /workspace/login/ as:\n")
+        for username, secret in result.passwords.items():
+            out.write(f"  {username} / {secret}\n")
+    out.flush()
+
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -35,6 +55,7 @@ def serve(host: str, port: int, threads: int = 8) -> None:
     from .web.wsgi import application
 
     get_engine()  # load the knowledge before the first visitor
+    workspace_start(sys.stdout)
     sys.stdout.write(f"Exchange Pathways on http://{host}:{port}/ (Ctrl-C to stop)\n")
     sys.stdout.flush()
     waitress_serve(application, host=host, port=port, threads=threads, ident="exchange-pathways")

@@ -14,6 +14,9 @@ def django_setup(tmp_path_factory):
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)  # sessions and the workspace's tables (the API's auth reads them)
 
 
 @pytest.fixture

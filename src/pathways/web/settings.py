@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pathways.web.workspace",
 ]
 MIDDLEWARE = [
+    "pathways.web.headers.SecurityHeadersMiddleware",  # CSP 'self', nosniff, referrer, no framing
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server itself
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,6 +100,8 @@ X_FRAME_OPTIONS = "DENY"
 # Accounts: passwords hashed with Argon2; sessions and CSRF cookies marked secure unless
 # PATHWAYS_INSECURE_COOKIES=1 (plain http on 127.0.0.1 in development and tests).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [{"NAME": f"django.contrib.auth.password_validation.{name}"} for name in (
+    "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator")]
 _SECURE = os.environ.get("PATHWAYS_INSECURE_COOKIES") != "1"
 SESSION_COOKIE_SECURE = _SECURE
 CSRF_COOKIE_SECURE = _SECURE
@@ -106,5 +109,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "/workspace/login/"
 LOGIN_REDIRECT_URL = "/workspace/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MEDIA_ROOT = data_dir() / "media"
 MEDIA_URL = "/workspace/media/"  # documents are served through a view that checks the institution

@@ -132,3 +132,10 @@ def hello(request: HttpRequest):
     return {"hello": "world"}
 
 
+def _mount_workspace() -> None:
+    from ..workspace.api import router
+
+    api.add_router("/workspace/", router)
+
+
+_mount_workspace()

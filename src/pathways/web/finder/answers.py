@@ -181,3 +181,30 @@ def accepted(definition, vocabularies: Mapping[str, frozenset]) -> str:
     if kind == "set":
         return "any of " + ", ".join(values) + " (or none)"
     return "one of " + ", ".join(values)
+
+
+PACKED = "answers"  # the query parameter that carries packed answers
+
+
+def pack(query: str) -> str:
+    """The answers' query string, deflated and base64url-encoded: the short form a result
+    page's many "Open a case" links carry (each link holds every answer)."""
+    import base64
+    import zlib
+
+    return base64.urlsafe_b64encode(zlib.compress(query.encode(), 9)).rstrip(b"=").decode()
+
+
+def unpack(token: str, limit: int = 20_000) -> str:
+    """The query string of `pack`, or a ProfileError naming the parameter."""
+    import base64
+    import zlib
+
+    try:
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), limit)
+        if inflater.unconsumed_tail:
+            raise ValueError("too long")
+        return raw.decode()
+    except (ValueError, zlib.error, UnicodeDecodeError):
+        raise ProfileError([FieldProblem(PACKED, "not packed answers from a result page")]) from None

@@ -167,7 +167,7 @@ def result(request: HttpRequest) -> HttpResponse:
 def _result_context(answers, data) -> dict:
     engine = get_engine()
     query = answers.query()
-    return {**decorate.evaluation(engine.kb, data), "query": query,
+    return {**decorate.evaluation(engine.kb, data), "query": query, "packed": qs.pack(query) if query else "",
             "given": [{"question": engine.kb.facts[f].question if f in engine.kb.facts else f,
                        "answer": words.shown(engine.kb, engine.kb.facts.get(f), f, t)} for f, t in answers.steps()]}
 

@@ -106,3 +106,67 @@ def at_risk(case: Case, today: date) -> bool:
     soon = today + timedelta(days=7)
     todo = [i for i in case.checklist.all() if i.status == ChecklistItem.Status.TODO and i.due]
     return bool(begin_by and date.fromisoformat(begin_by) < today and todo) or any(i.due <= soon for i in todo)
+
+
+CASE_FIELDS = ("trainee_name", "trainee_email", "home_institution", "home_country", "stage", "pathway_id",
+               "starts", "ends", "status")
+
+
+@transaction.atomic
+def update_case(case: Case, user, values: dict) -> Case:
+    """Change a case's trainee fields, dates, status or pathway; a new pathway or start date
+    re-evaluates it and lays its checklist out again (steps already ticked keep their status)."""
+    from .history import snapshot
+
+    before = snapshot(case)
+    replan = any(k in values and values[k] != getattr(case, k) for k in ("pathway_id", "starts"))
+    for key, value in values.items():
+        if key in CASE_FIELDS:
+            setattr(case, key, value)
+    if replan:
+        profile = dict(case.profile)
+        if case.starts:
+            profile["start_date"] = case.starts.isoformat()
+        else:
+            profile.pop("start_date", None)
+        case.profile = profile
+        case.verdict = verdict_of(profile, case.pathway_id, date.today())
+        case.evaluated_on, case.knowledge_key, case.change = date.today(), knowledge_key(), ""
+        _lay_out_checklist(case)
+    case.save()
+    if snapshot(case) != before:
+        record(user, case, "changed", before)
+    return case
+
+
+def _lay_out_checklist(case: Case) -> None:
+    kept = {i.step_id: i.status for i in case.checklist.all()}
+    case.checklist.all().delete()
+    ChecklistItem.objects.bulk_create([
+        ChecklistItem(case=case, step_id=s["id"], text=s["text"], actor=s["actor"], due=date.fromisoformat(s["due"]),
+                      position=i, status=kept.get(s["id"], ChecklistItem.Status.TODO))
+        for i, s in enumerate(case.verdict.get("steps", []))
+    ])
+
+
+@transaction.atomic
+def set_step_status(item: ChecklistItem, status: str, user) -> ChecklistItem:
+    from .history import snapshot
+
+    before = snapshot(item)
+    if item.status != status:
+        item.status = status
+        item.save(update_fields=["status"])
+        record(user, item, "changed", before)
+    return item
+
+
+def acknowledge_change(case: Case, user) -> None:
+    """The coordinator has seen what moved at the last re-evaluation: clear the flag."""
+    from .history import snapshot
+
+    if case.change:
+        before = snapshot(case)
+        case.change = ""
+        case.save(update_fields=["change", "updated"])
+        record(user, case, "changed", before)

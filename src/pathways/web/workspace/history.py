@@ -28,3 +28,14 @@ def record(user, obj, action: str, before: dict | None) -> HistoryEntry:
 
 def entries_for(obj):
     return HistoryEntry.objects.filter(model=type(obj).__name__, object_id=obj.pk, institution=institution_of(obj))
+
+
+def changed_fields(entry: HistoryEntry) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each field an entry changed."""
+    before, after = entry.before or {}, entry.after or {}
+    keys = [k for k in dict.fromkeys(list(before) + list(after)) if before.get(k) != after.get(k)]
+    return [(k, before.get(k), after.get(k)) for k in keys if k != "updated"]
+
+
+def shown(entries) -> list[tuple[HistoryEntry, list]]:
+    return [(e, changed_fields(e)) for e in entries]

@@ -1,0 +1,162 @@
+"""CSV import of cases and partners, checked row by row. A file with any bad row imports
+nothing unless asked to import the valid rows only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from django import forms
+from django.db import transaction
+
+from .cases import create_case
+from .forms import PartnerForm, checked_profile
+from .models import Partner
+from .models.partners import IncomeGroup
+
+CASE_COLUMNS = ["trainee_name", "trainee_email", "home_country", "stage", "pathway_id", "profile", "starts", "ends",
+                "evaluated_on", "home_institution"]
+PARTNER_COLUMNS = ["name", "country", "income_group", "income_group_year"]
+REQUIRED = {"cases": ["trainee_name", "home_country", "stage", "pathway_id", "profile"], "partners": ["name", "country"]}
+
+
+@dataclass
+class RowError:
+    row: int  # the line of the file (the header is line 1)
+    field: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    imported: int = 0
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {e.row for e in self.errors}
+
+
+def _rows(text: str, kind: str, result: ImportResult) -> list[tuple[int, dict]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED[kind] if c not in header]
+    if missing:
+        result.errors.append(RowError(1, ",".join(missing), "missing column(s); the columns are: "
+                                      + ", ".join(CASE_COLUMNS if kind == "cases" else PARTNER_COLUMNS)))
+        return []
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        rows.append((number, {k: (v or "").strip() for k, v in row.items() if k and isinstance(v, str)}))
+    result.rows = len(rows)
+    return rows
+
+
+def _date(value: str, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise forms.ValidationError(f"{name}: {value!r} is not an ISO date such as 2027-09-01") from None
+
+
+def _case_row(institution, row: dict, pathways: set[str]) -> tuple[dict | None, list[tuple[str, str]]]:
+    problems: list[tuple[str, str]] = []
+    for name in REQUIRED["cases"]:
+        if not row.get(name):
+            problems.append((name, "required"))
+    values: dict = {"trainee_name": row.get("trainee_name", ""), "trainee_email": row.get("trainee_email", ""),
+                    "home_country": row.get("home_country", "").upper(), "stage": row.get("stage", ""),
+                    "pathway_id": row.get("pathway_id", "")}
+    if values["stage"] and values["stage"] not in ("student", "graduate"):
+        problems.append(("stage", "expected student or graduate"))
+    if values["home_country"] and len(values["home_country"]) != 2:
+        problems.append(("home_country", "expected a two-letter country code"))
+    if values["trainee_email"]:
+        try:
+            forms.EmailField().clean(values["trainee_email"])
+        except forms.ValidationError:
+            problems.append(("trainee_email", "not an email address"))
+    if values["pathway_id"] and values["pathway_id"] not in pathways:
+        problems.append(("pathway_id", f"{values['pathway_id']!r} is not a pathway"))
+    for name in ("starts", "ends", "evaluated_on"):
+        try:
+            values[name] = _date(row.get(name, ""), name)
+        except forms.ValidationError as error:
+            problems.append((name, error.messages[0]))
+    if row.get("profile"):
+        try:
+            values["profile"] = checked_profile(json.loads(row["profile"]))
+        except json.JSONDecodeError as error:
+            problems.append(("profile", f"not valid JSON: {error}"))
+        except forms.ValidationError as error:
+            problems += [("profile", m) for m in error.messages]
+    if row.get("home_institution"):
+        partner = Partner.objects.filter(institution=institution, name=row["home_institution"]).first()
+        if partner is None:
+            problems.append(("home_institution", f"no partner named {row['home_institution']!r}"))
+        values["home_institution"] = partner
+    if not problems and values.get("starts") and not values["profile"].get("start_date"):
+        values["profile"]["start_date"] = values["starts"].isoformat()
+    return (None if problems else values), problems
+
+
+def import_cases(institution, user, text: str, import_valid_rows: bool = False) -> ImportResult:
+    from ..engine import get_engine
+
+    result = ImportResult("cases")
+    pathways = set(get_engine().kb.pathways)
+    good = []
+    for number, row in _rows(text, "cases", result):
+        values, problems = _case_row(institution, row, pathways)
+        result.errors += [RowError(number, f, m) for f, m in problems]
+        if values:
+            good.append(values)
+    if result.errors and not import_valid_rows:
+        return result
+    with transaction.atomic():
+        for values in good:
+            as_of = values.pop("evaluated_on") or date.today()
+            create_case(institution, user, as_of=as_of, **values)
+            result.imported += 1
+    return result
+
+
+def import_partners(institution, user, text: str, import_valid_rows: bool = False) -> ImportResult:
+    result = ImportResult("partners")
+    good, names = [], set()
+    for number, row in _rows(text, "partners", result):
+        data = {k: row.get(k, "") for k in PARTNER_COLUMNS}
+        if data["income_group"] and data["income_group"] not in IncomeGroup.values:
+            labels = {label.lower(): value for value, label in IncomeGroup.choices}
+            data["income_group"] = labels.get(data["income_group"].lower(), data["income_group"])
+        form = PartnerForm(data, institution=institution)
+        if not form.is_valid():
+            result.errors += [RowError(number, f, m) for f, ms in form.errors.items() for m in ms]
+            continue
+        if form.cleaned_data["name"] in names:
+            result.errors.append(RowError(number, "name", "the same name appears earlier in the file"))
+            continue
+        names.add(form.cleaned_data["name"])
+        good.append(form)
+    if result.errors and not import_valid_rows:
+        return result
+    with transaction.atomic():
+        for form in good:
+            partner = form.save(commit=False)
+            partner.institution = institution
+            partner.save()
+            result.imported += 1
+    return result
+
+
+IMPORTERS = {"cases": import_cases, "partners": import_partners}

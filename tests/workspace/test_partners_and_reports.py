@@ -1,0 +1,187 @@
+"""Partners, agreements (coverage and expiry), reciprocity, the incidental-contact report,
+CSV import and JSON export."""
+
+from __future__ import annotations
+
+import pytest
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pathways.web.engine import get_engine
+from pathways.web.workspace import reports
+from pathways.web.workspace.cases import create_case
+from pathways.web.workspace.models import Agreement, Case, Exchange, HistoryEntry, Partner
+
+from .conftest import CANADIAN, STUDENT, signed_in
+
+pytestmark = pytest.mark.usefixtures("rollback")
+
+TODAY = date.today()
+
+
+def _partner(member, name="Makerere University", country="UG"):
+    return Partner.objects.create(institution=member.institution, name=name, country=country, income_group="L",
+                                  income_group_year=2025)
+
+
+def _student_case(member, partner, starts):
+    return create_case(member.institution, member.user, trainee_name="Aisha Nakato", trainee_email="",
+                       home_country="UG", stage="student", profile={**STUDENT, "start_date": starts.isoformat()},
+                       pathway_id="b1-elective", as_of=TODAY, starts=starts, home_institution=partner)
+
+
+def test_a_case_on_an_agreement_pathway_is_covered_only_by_an_inbound_agreement_in_force_on_its_start(client, coordinator):
+    partner = _partner(coordinator)
+    starts = TODAY + timedelta(days=200)
+    case = _student_case(coordinator, partner, starts)
+    needs = reports.pathways_needing_agreement(get_engine().kb)
+    assert "b1-elective" in needs
+    assert reports.uncovered_cases(coordinator.institution, needs) == [case]
+    Agreement.objects.create(institution=coordinator.institution, partner=partner, kind="taa", direction="outbound",
+                             starts=TODAY, ends=TODAY + timedelta(days=400))
+    assert reports.uncovered_cases(coordinator.institution, needs) == [case]  # the wrong way round
+    expired = Agreement.objects.create(institution=coordinator.institution, partner=partner, kind="mou",
+                                       direction="both", starts=TODAY - timedelta(days=500), ends=starts - timedelta(days=1))
+    assert reports.uncovered_cases(coordinator.institution, needs) == [case]  # ends the day before
+    assert "Aisha Nakato" in client.get("/workspace/").content.decode().split("not covered")[1]
+    expired.ends = starts
+    expired.save()
+    assert reports.uncovered_cases(coordinator.institution, needs) == []
+
+
+def test_an_agreement_expiring_within_90_days_is_alerted_and_its_changes_kept(client, coordinator):
+    partner = _partner(coordinator)
+    response = client.post("/workspace/agreements/new/", {
+        "partner": partner.pk, "kind": "taa", "direction": "both", "starts": "2024-01-01",
+        "ends": (TODAY + timedelta(days=30)).isoformat(), "places_per_year": "4", "notes": ""})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    agreement = Agreement.objects.get(partner=partner)
+    far = Agreement.objects.create(institution=coordinator.institution, partner=partner, kind="mou", direction="both",
+                                   starts=TODAY, ends=TODAY + timedelta(days=91))
+    assert reports.expiring(coordinator.institution, TODAY) == [agreement]
+    assert far not in reports.expiring(coordinator.institution, TODAY)
+    assert "expires within 90 days" in client.get("/workspace/agreements/").content.decode()
+    dashboard = client.get("/workspace/").content.decode().split("Agreements expiring within 90 days")[1]
+    assert "Makerere University" in dashboard.split("</section>")[0]
+    client.post(f"/workspace/agreements/{agreement.pk}/edit/", {
+        "partner": partner.pk, "kind": "taa", "direction": "both", "starts": "2024-01-01",
+        "ends": (TODAY + timedelta(days=730)).isoformat(), "places_per_year": "6", "notes": "renewed"})
+    entry = HistoryEntry.objects.get(model="Agreement", object_id=agreement.pk, action="changed")
+    assert entry.before["places_per_year"] == 4 and entry.after["places_per_year"] == 6
+    assert "places_per_year: 4 → 6" in client.get(f"/workspace/agreements/{agreement.pk}/").content.decode()
+
+
+def test_reciprocity_sums_heads_weeks_and_dollars_each_way_with_the_funding_ratio(client, coordinator):
+    mak, lag = _partner(coordinator), _partner(coordinator, "University of Lagos", "NG")
+    for partner, direction, year, heads, weeks, usd in (
+            (mak, "inbound", 2025, 2, "16", "12000"), (mak, "inbound", 2025, 1, "8", "6000"),
+            (mak, "outbound", 2025, 4, "32", "36000"), (lag, "inbound", 2024, 2, "12", "9000")):
+        Exchange.objects.create(institution=coordinator.institution, partner=partner, direction=direction, year=year,
+                                heads=heads, trainee_weeks=Decimal(weeks), usd=Decimal(usd))
+    rows = {(r.partner, r.year): r for r in reports.reciprocity(coordinator.institution)}
+    mak25 = rows[("Makerere University", 2025)]
+    assert (mak25.inbound_heads, mak25.outbound_heads, mak25.inbound_weeks, mak25.outbound_weeks) == (3, 4, 24, 32)
+    assert (mak25.inbound_usd, mak25.outbound_usd, mak25.funding_ratio) == (18000, 36000, 0.5)
+    assert rows[("University of Lagos", 2024)].funding_ratio is None
+    page = client.get("/workspace/reciprocity/").content.decode()
+    assert "<svg" in page and "Dollars each way" in page
+    assert "0.75" in page  # 27,000 inbound against 36,000 outbound in all
+    response = client.get("/workspace/reciprocity.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    mak_row = next(r for r in table if r["partner"] == "Makerere University")
+    assert mak_row["inbound_heads"] == "3" and mak_row["outbound_usd"] == "36000.00"
+    assert mak_row["inbound_to_outbound_funding_ratio"] == "0.50"
+    # An exchange recorded through the form counts too.
+    client.post("/workspace/exchanges/new/", {"partner": lag.pk, "direction": "outbound", "year": "2024", "heads": "1",
+                                              "trainee_weeks": "4", "usd": "3000", "notes": ""})
+    assert next(r for r in reports.reciprocity(coordinator.institution) if r.partner == "University of Lagos").funding_ratio == 3.0
+
+
+def test_the_contact_log_reports_the_share_of_patient_contact_against_the_threshold(client, coordinator):
+    case = create_case(coordinator.institution, coordinator.user, trainee_name="Claire Tremblay", trainee_email="",
+                       home_country="CA", stage="graduate", profile=CANADIAN, pathway_id="tn-2113", as_of=TODAY)
+    assert "tn-2113" in reports.pathways_with_incidental_contact(get_engine().kb)
+    url = f"/workspace/cases/{case.pk}/contact-log/"
+    week = {"patient_contact_hours": "4", "teaching_hours": "10", "research_hours": "24", "observation_hours": "2"}
+    assert client.post(url, {"week_of": "2026-09-07", **week}).status_code == 302
+    report = reports.contact_report(case)
+    assert report.share_pct == 10.0 and not report.crossed
+    assert client.post(url, {"week_of": "2026-09-14", **week, "patient_contact_hours": "16"}).status_code == 302
+    report = reports.contact_report(case)
+    assert round(report.share_pct, 2) == round(20 / 92 * 100, 2) and report.crossed  # 21.7% > 20%
+    assert [w.week_of.isoformat() for w in report.weeks_over] == ["2026-09-14"]
+    page = client.get(url).content.decode()
+    assert "Threshold crossed" in page and "Dean's signature" in page and "threshold of 20%" in page
+    # Logged again, the week is replaced (and the change recorded).
+    client.post(url, {"week_of": "2026-09-14", **week})
+    assert case.contact_logs.count() == 2 and not reports.contact_report(case).crossed
+    entry = HistoryEntry.objects.get(model="ContactLog", action="changed")
+    assert entry.before["patient_contact_hours"] == "16.0" and entry.after["patient_contact_hours"] == "4.0"
+    coordinator.institution.incidental_threshold_pct = 5
+    coordinator.institution.save()
+    assert reports.contact_report(Case.objects.get(pk=case.pk)).crossed
+    assert client.post(url, {"week_of": "2026-09-21", **week, "teaching_hours": "-3"}).status_code == 400
+
+
+CASES_CSV = """trainee_name,trainee_email,home_country,stage,pathway_id,profile,starts,ends,evaluated_on,home_institution
+Aisha Nakato,aisha@example.org,UG,student,b1-elective,"{json}",2027-06-01,2027-07-27,2026-03-01,Makerere University
+Bad Row,not-an-email,UG,student,no-such-pathway,"{{""ssn"": ""123""}}",2027-13-01,,,
+Claire Tremblay,,CA,graduate,tn-2113,"{canadian}",,,,
+"""
+
+
+def _upload(client, kind, text, **extra):
+    return client.post(f"/workspace/import/{kind}/",
+                       {"file": SimpleUploadedFile(f"{kind}.csv", text.encode(), content_type="text/csv"), **extra})
+
+
+def test_a_cases_file_with_a_bad_row_imports_nothing_unless_asked_for_the_valid_rows(client, coordinator):
+    _partner(coordinator)
+    text = CASES_CSV.format(json=json.dumps(STUDENT).replace('"', '""'), canadian=json.dumps(CANADIAN).replace('"', '""'))
+    response = _upload(client, "cases", text)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert not Case.objects.filter(institution=coordinator.institution).exists()
+    for problem in ("trainee_email", "no-such-pathway", "ssn: unknown field", "2027-13-01"):
+        assert problem in page, problem
+    assert "<td>3</td>" in page  # the bad row's line in the file
+    response = _upload(client, "cases", text, import_valid_rows="1")
+    assert response.status_code == 200
+    names = sorted(Case.objects.filter(institution=coordinator.institution).values_list("trainee_name", flat=True))
+    assert names == ["Aisha Nakato", "Claire Tremblay"]
+    aisha = Case.objects.get(trainee_name="Aisha Nakato")
+    assert aisha.home_institution.name == "Makerere University" and aisha.checklist.exists()
+
+
+def test_a_partners_file_is_checked_row_by_row(client, coordinator):
+    text = ("name,country,income_group,income_group_year\nMakerere University,UG,L,2025\n"
+            "Nowhere,,XX,\nUniversity of Lagos,NG,Lower-middle income,2025\n")
+    assert _upload(client, "partners", text).status_code == 400
+    assert not Partner.objects.filter(institution=coordinator.institution).exists()
+    _upload(client, "partners", text, import_valid_rows="1")
+    partners = Partner.objects.filter(institution=coordinator.institution)
+    assert sorted(p.name for p in partners) == ["Makerere University", "University of Lagos"]
+    assert partners.get(name="University of Lagos").income_group == "LM"
+
+
+def test_the_json_export_holds_the_institution_s_data_and_nothing_of_another(client, coordinator, make_member):
+    other = make_member("other", institution="Another Hospital")
+    _student_case(coordinator, _partner(coordinator), TODAY + timedelta(days=100))
+    _student_case(other, _partner(other, "Secret Partner"), TODAY + timedelta(days=100))
+    Case.objects.filter(institution=other.institution).update(trainee_name="Secret Trainee")
+    response = client.get("/workspace/export.json")
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert data["institution"]["name"] == "Test University Hospital"
+    assert [p["name"] for p in data["partners"]] == ["Makerere University"]
+    assert [c["trainee_name"] for c in data["cases"]] == ["Aisha Nakato"] and data["cases"][0]["checklist"]
+    assert {m["username"] for m in data["members"]} == {"coord"}
+    assert "Secret" not in response.content.decode() and "password" not in response.content.decode()
+    assert data["history"]
