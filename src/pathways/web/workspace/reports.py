@@ -106,7 +106,8 @@ def uncovered_cases(institution, needs_agreement: set[str]) -> list[Case]:
     in force with the trainee's home institution on the start date."""
     missing = []
     cases = Case.objects.filter(institution=institution, status=Case.Status.OPEN, pathway_id__in=needs_agreement)
-    for case in cases.select_related("home_institution"):
+    cases = cases.defer("profile", "verdict").select_related("home_institution").prefetch_related("home_institution__agreements")
+    for case in cases:
         day = case.starts or case.evaluated_on
         partner = case.home_institution
         agreements = list(partner.agreements.all()) if partner else []

@@ -7,6 +7,8 @@ from datetime import date
 from urllib.parse import parse_qsl
 
 from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models.fields.json import KT
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,12 +30,14 @@ NOT_ANSWERS = {"pathway", "next", finder_answers.PACKED}
 @workspace_view
 def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
-    cases = scoped(request.member, Case).select_related("home_institution")
+    cases = (scoped(request.member, Case).select_related("home_institution").defer("profile", "verdict")
+             .annotate(verdict_status=KT("verdict__status")))
     if status in Case.Status.values:
         cases = cases.filter(status=status)
     else:
         status = "all"
-    return render(request, "workspace/cases/list.html", {"cases": cases, "status": status,
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(request, "workspace/cases/list.html", {"cases": page, "page": page, "status": status,
                                                           "statuses": [("open", "Open"), ("closed", "Closed"), ("all", "All")]})
 
 

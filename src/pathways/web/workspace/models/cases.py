@@ -59,6 +59,7 @@ class ChecklistItem(models.Model):
     class Meta:
         ordering = ["position"]
         unique_together = [("case", "step_id")]
+        indexes = [models.Index(fields=["status", "due"])]  # the dashboard's overdue and due-soon steps
 
 
 class Note(models.Model):
