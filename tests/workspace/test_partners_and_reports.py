@@ -42,17 +42,17 @@ def test_a_case_on_an_agreement_pathway_is_covered_only_by_an_inbound_agreement_
     case = _student_case(coordinator, partner, starts)
     needs = reports.pathways_needing_agreement(get_engine().kb)
     assert "b1-elective" in needs
-    assert reports.uncovered_cases(coordinator.institution, needs) == [case]
+    assert list(reports.uncovered_cases(coordinator.institution, needs)) == [case]
     Agreement.objects.create(institution=coordinator.institution, partner=partner, kind="taa", direction="outbound",
                              starts=TODAY, ends=TODAY + timedelta(days=400))
-    assert reports.uncovered_cases(coordinator.institution, needs) == [case]  # the wrong way round
+    assert list(reports.uncovered_cases(coordinator.institution, needs)) == [case]  # the wrong way round
     expired = Agreement.objects.create(institution=coordinator.institution, partner=partner, kind="mou",
                                        direction="both", starts=TODAY - timedelta(days=500), ends=starts - timedelta(days=1))
-    assert reports.uncovered_cases(coordinator.institution, needs) == [case]  # ends the day before
+    assert list(reports.uncovered_cases(coordinator.institution, needs)) == [case]  # ends the day before
     assert "Aisha Nakato" in client.get("/workspace/").content.decode().split("not covered")[1]
     expired.ends = starts
     expired.save()
-    assert reports.uncovered_cases(coordinator.institution, needs) == []
+    assert list(reports.uncovered_cases(coordinator.institution, needs)) == []
 
 
 def test_an_agreement_expiring_within_90_days_is_alerted_and_its_changes_kept(client, coordinator):

@@ -101,16 +101,17 @@ def expiring(institution, today: date, within_days: int = 90) -> list[Agreement]
                 .select_related("partner"))
 
 
-def uncovered_cases(institution, needs_agreement: set[str]) -> list[Case]:
+def uncovered_cases(institution, needs_agreement: set[str]):
     """Open cases on a pathway that needs an affiliation agreement with no inbound agreement
-    in force with the trainee's home institution on the start date."""
-    missing = []
-    cases = Case.objects.filter(institution=institution, status=Case.Status.OPEN, pathway_id__in=needs_agreement)
-    cases = cases.defer("profile", "verdict").select_related("home_institution").prefetch_related("home_institution__agreements")
-    for case in cases:
-        day = case.starts or case.evaluated_on
-        partner = case.home_institution
-        agreements = list(partner.agreements.all()) if partner else []
-        if not any(a.covers(day, inbound=True) for a in agreements):
-            missing.append(case)
-    return missing
+    in force with the trainee's home institution on the start date (or the evaluation date).
+    One query, however many cases."""
+    from django.db.models import Exists, OuterRef, Q
+    from django.db.models.functions import Coalesce
+
+    day = Coalesce(OuterRef("starts"), OuterRef("evaluated_on"))
+    covering = Agreement.objects.filter(
+        partner=OuterRef("home_institution"), starts__lte=day, direction__in=["inbound", "both"]).filter(
+        Q(ends__isnull=True) | Q(ends__gte=day))
+    return (Case.objects.filter(institution=institution, status=Case.Status.OPEN, pathway_id__in=needs_agreement)
+            .defer("profile", "verdict").select_related("home_institution")
+            .annotate(covered=Exists(covering)).filter(covered=False))
