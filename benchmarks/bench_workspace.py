@@ -107,6 +107,10 @@ def run(backend: str, n_cases: int, n_requests: int) -> dict:
     try:
         migrate()
         user, case, made, items = _fill(n_cases)
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # planner statistics, as autovacuum/ANALYZE keeps them in service
+            cursor.execute("ANALYZE")
         client = Client()
         client.force_login(user)
         out = {"backend": backend, "fill_s": made, "items": items}
