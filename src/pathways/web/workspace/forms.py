@@ -158,16 +158,20 @@ class PartnerForm(forms.ModelForm):
         return name
 
 
-class AgreementForm(forms.ModelForm):
+class PartnerOfInstitution:
+    """A form whose `partner` can only be one of the institution's own partners."""
+
+    def __init__(self, *args, institution=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(institution=institution)
+
+
+class AgreementForm(PartnerOfInstitution, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["partner", "kind", "direction", "starts", "ends", "places_per_year", "notes"]
         labels = {"starts": "In force from", "ends": "Expires on", "places_per_year": "Places per year"}
         widgets = {"starts": DateInput(), "ends": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, institution=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.filter(institution=institution)
 
     def clean(self):
         cleaned = super().clean()
@@ -176,15 +180,11 @@ class AgreementForm(forms.ModelForm):
         return cleaned
 
 
-class ExchangeForm(forms.ModelForm):
+class ExchangeForm(PartnerOfInstitution, forms.ModelForm):
     class Meta:
         model = Exchange
         fields = ["partner", "direction", "year", "heads", "trainee_weeks", "usd", "notes"]
         labels = {"heads": "Trainees (heads)", "trainee_weeks": "Trainee-weeks", "usd": "Money spent (US dollars)"}
-
-    def __init__(self, *args, institution=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Partner.objects.filter(institution=institution)
 
     def clean(self):
         cleaned = super().clean()
