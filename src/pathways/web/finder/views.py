@@ -183,7 +183,12 @@ def result_pdf(request: HttpRequest) -> HttpResponse:
     answers, data = _evaluation(request)
     if answers is None:
         return data
-    from .pdf import html_to_pdf
+    try:
+        from .pdf import html_to_pdf
+    except OSError:  # WeasyPrint without Pango: say what to install rather than fail with a 500
+        return HttpResponse("The PDF needs the Pango library on the server (Debian: apt-get install "
+                            "libpango-1.0-0 libpangoft2-1.0-0). The page itself prints with the print stylesheet.",
+                            status=503, content_type="text/plain; charset=utf-8")
 
     html = render_to_string("finder/result.html", {**_result_context(answers, data), "pdf": True}, request)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
