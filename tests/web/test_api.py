@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from pathways.engine.report import evaluation_json
-from pathways.listing import KINDS, item, listing
-from pathways.profile_file import read_profile
+from pathways.engine.knowledge_items import KINDS, item, listing
+from pathways.rules.profile_file import read_profile
 
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent

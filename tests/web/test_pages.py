@@ -178,7 +178,7 @@ def test_the_pdf_carries_the_pathways(client, kb):
 # The knowledge browser ------------------------------------------------------------------
 
 def test_every_knowledge_page_and_its_json_twin_answer(client, kb):
-    from pathways.listing import KINDS, listing
+    from pathways.engine.knowledge_items import KINDS, listing
 
     assert client.get("/knowledge/").status_code == 200
     for kind in list(KINDS) + ["sources"]:

@@ -24,7 +24,7 @@ def test_database_urls_are_read_without_guessing():
 def test_migrations_apply_on_the_local_postgresql_server(tmp_path):
     url = os.environ.get("PATHWAYS_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     env = {**os.environ, "PATHWAYS_DATABASE_URL": url, "XDG_DATA_HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "pathways.web.settings"}
-    code = "from pathways.serve import setup_django, migrate; setup_django(); migrate(); " \
+    code = "from pathways.web.serve import setup_django, migrate; setup_django(); migrate(); " \
            "from django.db import connection; print(connection.vendor)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr

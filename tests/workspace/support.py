@@ -289,7 +289,7 @@ def server_env(data: Path, database_url: str | None) -> dict:
 SEED_SCRIPT = r"""
 import json, sys
 sys.path.insert(0, {root!r})
-from pathways.serve import setup_django, migrate
+from pathways.web.serve import setup_django, migrate
 setup_django(); migrate()
 from tests.workspace.support import seed
 records = seed({tag!r}, with_document=False, passwords=True)

@@ -99,7 +99,7 @@ def database_url(request):
 
 READ_BACK = r"""
 import json, sys
-from pathways.serve import setup_django
+from pathways.web.serve import setup_django
 setup_django()
 from pathways.web.workspace.models import Note, HistoryEntry, ChecklistItem
 case = int(sys.argv[1])

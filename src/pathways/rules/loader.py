@@ -42,6 +42,7 @@ class Knowledge:
     enablers: dict[str, schema.Enabler] = field(default_factory=dict)
     recommendations: dict[str, schema.Recommendation] = field(default_factory=dict)
     living: dict[str, schema.PerDiemTable] = field(default_factory=dict)
+    consular_waits: dict[str, schema.ConsularWaits] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # "kind:id" -> file
     fingerprint: str = ""
 
@@ -60,6 +61,7 @@ _KINDS: list[tuple[str, type[BaseModel], str, str]] = [
     ("us/visas/", schema.Visa, _ONE, "visas"),
     ("us/policies/", schema.PolicyEvent, _ONE, "policies"),
     ("us/lists/", schema.CodeList, _ONE, "lists"),
+    ("us/consular-waits/", schema.ConsularWaits, _ONE, "consular_waits"),
     ("world/", schema.CodeList, _ONE, "lists"),
     ("ca/authorizations/", schema.Authorization, _ONE, "authorizations"),
     ("ca/pathways/", schema.Pathway, _ONE, "pathways"),

@@ -51,6 +51,9 @@ class Source(Strict):
     how_checked: str | None = None
 
 
+RequirementKind = Literal["eligibility", "arrangement"]
+
+
 class Requirement(Strict):
     """A named, cited predicate over profile facts."""
 
@@ -58,6 +61,10 @@ class Requirement(Strict):
     text: str  # a sentence a person understands
     test: str  # an expression of rules/expression.py
     cite: SourceIds
+    # eligibility: a fact about the person or the law; arrangement: something a host or the
+    # person arranges on the way. Left out: arrangement when every fact the test reads is
+    # one (facts.yaml `kind`), else eligibility.
+    kind: RequirementKind | None = None
     article_says: str | None = None
     unverified: bool = False
 
@@ -90,13 +97,20 @@ class Fee(Strict):
 
 
 class Weeks(Strict):
+    """How long a step takes: fastest, typical and worst, in weeks. `cite` gives the
+    source of `typical` where it is not the step's own."""
+
     min: float = Field(ge=0)
+    typical: float | None = Field(default=None, ge=0)
     max: float = Field(ge=0)
+    cite: list[Slug] = []
 
     @model_validator(mode="after")
     def _ordered(self):
         if self.max < self.min:
             raise ValueError("max must not be less than min")
+        if self.typical is not None and not (self.min <= self.typical <= self.max):
+            raise ValueError("typical must lie between min and max")
         return self
 
 
@@ -112,6 +126,9 @@ class Step(Strict):
     fees: list[Slug] = []  # ids of the fees paid at this step (visa, authorization or policy event fees)
     when: str = "true"  # the step is needed unless this is false for the person
     blocks_start: bool = True  # False for work allowed to finish after training starts (the PTL's 180 days)
+    # a consular interview: its wait comes from the consular-wait snapshot's class of this id
+    # for the person's residence country, where the snapshot has it
+    consular_wait: Slug | None = None
     cite: SourceIds
 
 
@@ -254,6 +271,12 @@ class Program(Strict):
     kind: Literal["visiting-student-program", "affiliation-agreement", "visiting-fellowship", "funding-award"]
     summary: Fact
     pathways: list[Slug] = []
+    # whom it takes: an expression over profile facts (false: not for this person;
+    # unknown: perhaps), with the sources of that rule
+    takes: str = "true"
+    takes_text: str | None = None  # the same in words, for people
+    takes_cite: list[Slug] = []
+    address: str | None = None  # where to read about it and apply
 
 
 class Barrier(Strict):
@@ -294,6 +317,10 @@ class FactDefinition(Strict):
     minimum: float | None = None
     maximum: float | None = None
     eligibility: bool = True  # False for facts that only shape the plan (dates, wishes)
+    # what a requirement that reads only facts of kind `arrangement` is: something a host or
+    # the person arranges on the way (an offer, an appointment, a dean's approval)
+    kind: RequirementKind = "eligibility"
+    labels: dict[str, str] = {}  # words for each value (yes/no, choices), as the pages show them
 
 
 class Locality(Strict):
@@ -317,3 +344,34 @@ class PerDiemTable(Strict):
     until: date
     summary: Fact
     localities: list[Locality]
+
+
+class WaitClass(Strict):
+    """A group of visas that share one published appointment wait (B, F/M/J, H/L/O/P/Q)."""
+
+    id: Slug
+    name: str
+    visas: list[VisaCode]
+
+
+class PostWait(Strict):
+    """One embassy or consulate's published wait for an interview appointment, by class."""
+
+    post: str
+    country: str  # ISO 3166-1 alpha-2 of the country the post is in
+    weeks: dict[Slug, float]  # class id -> weeks to the next interview appointment
+    cite: SourceIds
+
+
+class ConsularWaits(Strict):
+    """A dated, cited snapshot of interview waits by consular post."""
+
+    id: Slug
+    name: str
+    snapshot: date  # the day the waits were read
+    summary: Fact
+    classes: list[WaitClass]
+    # after the interview: printing, and administrative processing for some (fastest, typical, worst)
+    processing: Weeks
+    processing_cite: SourceIds
+    posts: list[PostWait]

@@ -16,7 +16,7 @@ from ninja.errors import HttpError, ValidationError
 
 from ...engine.interview import Interviewer
 from ...engine.report import evaluation_json
-from ...listing import KINDS, item, listing
+from ...engine.knowledge_items import KINDS, item, listing
 from ...rules.profile import ProfileError
 from ..engine import get_engine
 

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from ...engine.interview import Interviewer
 from ...engine.report import evaluation_json
-from ...listing import KINDS, item, listing
+from ...engine.knowledge_items import KINDS, item, listing
 from ...rules.profile import ProfileError
 from ..engine import get_engine
 from . import answers as qs
@@ -259,7 +259,7 @@ def knowledge_item_json(request: HttpRequest, kind: str, item_id: str) -> HttpRe
 
 
 def figure(request: HttpRequest, category: str) -> HttpResponse:
-    from ...diagram import draw_category
+    from ...present.diagram import draw_category
 
     kb = get_engine().kb
     if category not in kb.categories:

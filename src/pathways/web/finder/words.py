@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...diagram import CONTACT_TEXT
+from ...present.diagram import CONTACT_TEXT
 
 STATUS = {"open": "Open", "needs-info": "Needs information", "blocked": "Blocked"}
 REQUIREMENT = {"met": ("✓", "Met"), "unmet": ("✗", "Unmet"), "unknown": ("?", "Unknown")}

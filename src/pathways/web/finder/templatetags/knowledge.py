@@ -1,4 +1,4 @@
-"""Render any knowledge item (a JSON-ready dict from pathways.listing) as HTML: mappings
+"""Render any knowledge item (a JSON-ready dict from pathways.engine.knowledge_items) as HTML: mappings
 as definition lists, lists of like mappings as tables, source ids and the ids of other
 items as links to their pages."""
 

@@ -36,7 +36,7 @@ def _fail(lines: list[str], code: int = 2) -> None:
 
 
 def _engine():
-    from .engine.core import Engine
+    from ..engine.core import Engine
 
     return Engine.load()
 
@@ -62,8 +62,8 @@ def find(
     batch: Optional[Path] = typer.Option(None, "--batch", help="A JSON Lines file, one profile per line."),
 ) -> None:
     """Evaluate a profile against every pathway of its category."""
-    from .engine.report import evaluation_json
-    from .profile_file import ProfileFileError, read_profile
+    from ..engine.report import evaluation_json
+    from ..rules.profile_file import ProfileFileError, read_profile
 
     day = _as_of(as_of)
     if batch is not None:
@@ -88,14 +88,14 @@ def find(
 
 
 def _profile_error():
-    from .rules.profile import ProfileError
+    from ..rules.profile import ProfileError
 
     return ProfileError
 
 
 def _find_batch(path: Path, day: Optional[date], as_json: bool) -> None:
-    from .engine.report import CompactWriter
-    from .rules.profile import ProfileError
+    from ..engine.report import CompactWriter
+    from ..rules.profile import ProfileError
 
     engine = _engine()
     try:
@@ -124,7 +124,7 @@ def _find_batch(path: Path, day: Optional[date], as_json: bool) -> None:
 
 def _profile_for_pathway(profile: str, pathway_id: str):
     """The engine, the checked profile and its file's as_of; exit 2 on a bad id or profile."""
-    from .profile_file import ProfileFileError, read_profile
+    from ..rules.profile_file import ProfileFileError, read_profile
 
     engine = _engine()
     known = engine.pathway_ids()
@@ -147,7 +147,7 @@ def explain(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Explain one pathway's verdict for a profile, requirement by requirement."""
-    from .engine.report import pathway_json
+    from ..engine.report import pathway_json
 
     day = _as_of(as_of)
     engine, checked, file_as_of = _profile_for_pathway(profile, pathway_id)
@@ -168,10 +168,10 @@ def plan(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of Markdown."),
 ) -> None:
     """The step-by-step plan of one pathway, with dates and costs, as Markdown or JSON."""
-    from .engine.costs import costs
-    from .engine.plan import make_plan
-    from .engine.report import pathway_json
-    from .plan_markdown import plan_markdown
+    from ..engine.costs import costs
+    from ..engine.plan import make_plan
+    from ..engine.report import pathway_json
+    from .markdown import plan_markdown
 
     day = _as_of(as_of)
     engine, checked, file_as_of = _profile_for_pathway(profile, pathway_id)
@@ -191,7 +191,7 @@ def plan(
 def list_(kind: Kind = typer.Argument(..., help="visas, authorizations or pathways"),
           as_json: bool = typer.Option(False, "--json")) -> None:
     """List the visas, authorizations or pathways of the knowledge base."""
-    from .listing import listing
+    from ..engine.knowledge_items import listing
 
     engine = _engine()
     items = listing(engine.kb, kind.value)
@@ -207,7 +207,7 @@ def list_(kind: Kind = typer.Argument(..., help="visas, authorizations or pathwa
 def show(item_id: str = typer.Argument(..., metavar="ID", help="A visa code, authorization code or pathway id."),
          as_json: bool = typer.Option(False, "--json")) -> None:
     """Show a visa, authorization or pathway with its facts and sources."""
-    from .listing import detail
+    from ..engine.knowledge_items import detail
 
     engine = _engine()
     found = detail(engine.kb, item_id)
@@ -227,7 +227,7 @@ def kb_check(today: Optional[str] = typer.Option(None, "--today", help="Judge st
     """Check every knowledge file: schema, references, citations, tests; list stale sources."""
     import os
 
-    from .rules.loader import KNOWLEDGE_ROOT, check_knowledge
+    from ..rules.loader import KNOWLEDGE_ROOT, check_knowledge
 
     root = Path(os.environ.get("PATHWAYS_KNOWLEDGE_DIR") or KNOWLEDGE_ROOT)
     problems = check_knowledge(root, today=_as_of(today))
@@ -247,8 +247,8 @@ def diagram(category: str = typer.Argument(..., help="student, img-under-3 or im
             output: Path = typer.Option(..., "-o", "--output", help="The SVG file to write."),
             as_of: Optional[str] = typer.Option(None, "--as-of")) -> None:
     """Draw the article's figure for a category (Figures 1 to 3) from the knowledge base."""
-    from .diagram import draw_category
-    from .rules.vocabulary import CATEGORIES
+    from ..present.diagram import draw_category
+    from ..rules.vocabulary import CATEGORIES
 
     if category not in CATEGORIES:
         _fail([f"CATEGORY: {category!r} is not a category; accepted: {', '.join(CATEGORIES)}"])
@@ -266,13 +266,13 @@ def serve(port: int = typer.Option(8000, "--port", help="The port to listen on."
           host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on."),
           threads: int = typer.Option(8, "--threads", help="Worker threads.")) -> None:
     """Start the web app and the JSON API (SQLite in your data directory unless PATHWAYS_DATABASE_URL says otherwise)."""
-    from .serve import serve as run
+    from ..web.serve import serve as run
 
     run(host, port, threads)
 
 
 def _django() -> None:
-    from .serve import migrate, setup_django
+    from ..web.serve import migrate, setup_django
 
     setup_django()
     migrate()
@@ -291,7 +291,7 @@ def createuser(username: str = typer.Argument(..., help="The new user's name."),
     _django()
     from django.core.exceptions import ValidationError
 
-    from .web.workspace.members import create_member
+    from ..web.workspace.members import create_member
 
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -312,7 +312,7 @@ def demo(password: Optional[str] = typer.Option(None, "--password",
     _django()
     from django.core.exceptions import ValidationError
 
-    from .web.workspace.demo import load_demo
+    from ..web.workspace.demo import load_demo
 
     try:
         result = load_demo(password)
@@ -339,7 +339,7 @@ def workspace_reevaluate(as_of: Optional[str] = typer.Option(None, "--as-of",
     """Re-evaluate every open case made with another knowledge base; list those whose verdict, dates or costs moved."""
     day = _as_of(as_of)
     _django()
-    from .web.workspace.cases import reevaluate_open_cases
+    from ..web.workspace.cases import reevaluate_open_cases
 
     flagged = reevaluate_open_cases(day)
     for case in flagged:
@@ -351,7 +351,7 @@ def main() -> None:
     try:
         app()
     except Exception as error:  # a broken knowledge file: its file and line, not a traceback
-        from .rules.loader import KnowledgeError
+        from ..rules.loader import KnowledgeError
 
         if not isinstance(error, KnowledgeError):
             raise

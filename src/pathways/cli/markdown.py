@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .engine.costs import Costs
-from .engine.plan import Plan, timeline_warning
+from ..engine.costs import Costs
+from ..engine.plan import Plan, timeline_warning
 
 ACTOR = {"person": "you", "host": "the host", "agency": "an agency"}
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .rules import schema
+from ..rules import schema
 
 
 def _plain(value: Any) -> Any:
@@ -55,7 +55,7 @@ def _authorization(kb, auth: schema.Authorization) -> dict:
 
 
 def _pathway(kb, pathway: schema.Pathway) -> dict:
-    from .rules.assembly import requirements_for
+    from ..rules.assembly import requirements_for
 
     parts, _ = requirements_for(kb, pathway, [])
     requirements = [

@@ -22,8 +22,8 @@ def show_evaluation(evaluation) -> None:
     console = _console()
     category = evaluation.category or "unknown (every pathway is shown)"
     console.print(f"[bold]Rules as of {evaluation.as_of}[/]  category: [bold]{category}[/]")
-    from .engine.costs import costs
-    from .engine.plan import make_plan, timeline_warning
+    from ..engine.costs import costs
+    from ..engine.plan import make_plan, timeline_warning
 
     table = Table(show_lines=False)
     for column in ("status", "pathway", "visa", "authorization", "contact", "earliest start", "fees + living (USD)", "what it would take"):

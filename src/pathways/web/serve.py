@@ -22,14 +22,14 @@ def migrate() -> None:
 def workspace_start(out) -> None:
     """Re-evaluate open cases against the knowledge base loaded now; with no institution yet,
     load the demo (its users' passwords printed once, or PATHWAYS_DEMO_PASSWORD)."""
-    from .web.workspace.cases import reevaluate_open_cases
-    from .web.workspace.models import Institution
+    from .workspace.cases import reevaluate_open_cases
+    from .workspace.models import Institution
 
     flagged = reevaluate_open_cases()
     if flagged:
         out.write(f"The knowledge base changed: {len(flagged)} open case(s) moved; see the workspace's dashboard.\n")
     if not Institution.objects.exists():
-        from .web.workspace.demo import load_demo
+        from .workspace.demo import load_demo
 
         result = load_demo(os.environ.get("PATHWAYS_DEMO_PASSWORD") or None)
         out.write(f"No institution yet: loaded the demo, {result.institution.name!r} ({result.cases} cases). "
@@ -51,8 +51,8 @@ def serve(host: str, port: int, threads: int = 8) -> None:
     migrate()
     from waitress import serve as waitress_serve
 
-    from .web.engine import get_engine
-    from .web.wsgi import application
+    from .engine import get_engine
+    from .wsgi import application
 
     get_engine()  # load the knowledge before the first visitor
     workspace_start(sys.stdout)
