@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from types import MappingProxyType
+from typing import Any, Iterable, Iterator, Mapping
 
 from ..rules.profile import Profile, ProfileChecker, ProfileError
 from ..rules.vocabulary import CONTACT_LEVELS, VISAS
@@ -100,6 +101,28 @@ class Engine:
 
     def pathway_ids(self) -> list[str]:
         return [p.id for p in self.rules(date.today()).pathways]
+
+    # The interview and the words of questions -------------------------------------------
+
+    def next_question(self, profile: Profile, skipped: Iterable[str] = (), as_of: date | None = None):
+        """Where the interview stands for this profile: the next question (None when done) and why.
+        The pages and the API both ask through this, so they ask the same questions in the same order."""
+        from .interview import Interviewer
+
+        rules = self.rules(self.as_of(profile, as_of))
+        return Interviewer(rules, self.kb.facts, self.checker.vocabularies).progress(profile, skipped)
+
+    def facts(self) -> Mapping[str, Any]:
+        """Every profile fact's definition: type, question, help, values and their labels."""
+        return MappingProxyType(self.kb.facts)
+
+    def vocabulary(self, name: str) -> frozenset[str]:
+        """The codes a fact of that vocabulary accepts (countries, visas-or-none, contact-levels)."""
+        return self.checker.vocabularies[name]
+
+    def country_names(self) -> dict[str, str]:
+        """ISO code -> the country's name, as the knowledge base's list gives it."""
+        return {m.code: m.name for m in self.kb.lists["countries"].members}
 
     def find_batch(self, items: Iterable[Any], as_of: date | None = None) -> Iterator[Evaluation | ProfileError]:
         for data in items:

@@ -1,19 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import views_interview, views_knowledge, views_result
 
 app_name = "finder"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("interview/", views.interview, name="interview"),
-    path("result/", views.result, name="result"),
-    path("result.json", views.result_json, name="result-json"),
-    path("result.pdf", views.result_pdf, name="result-pdf"),
-    path("profile.yaml", views.profile_yaml, name="profile-yaml"),
-    path("knowledge/", views.knowledge, name="knowledge"),
-    path("knowledge/figures/<str:category>.svg", views.figure, name="figure"),
-    path("knowledge/<str:kind>.json", views.knowledge_kind_json, name="kind-json"),
-    path("knowledge/<str:kind>/", views.knowledge_kind, name="kind"),
-    path("knowledge/<str:kind>/<str:item_id>.json", views.knowledge_item_json, name="item-json"),
-    path("knowledge/<str:kind>/<str:item_id>/", views.knowledge_item, name="item"),
+    path("", views_knowledge.home, name="home"),
+    path("interview/", views_interview.interview, name="interview"),
+    path("result/", views_result.result, name="result"),
+    path("result.json", views_result.result_json, name="result-json"),
+    path("result.pdf", views_result.result_pdf, name="result-pdf"),
+    path("profile.yaml", views_result.profile_yaml, name="profile-yaml"),
+    path("knowledge/", views_knowledge.knowledge, name="knowledge"),
+    path("knowledge/figures/<str:category>.svg", views_knowledge.figure, name="figure"),
+    path("knowledge/<str:kind>.json", views_knowledge.knowledge_kind_json, name="kind-json"),
+    path("knowledge/<str:kind>/", views_knowledge.knowledge_kind, name="kind"),
+    path("knowledge/<str:kind>/<str:item_id>.json", views_knowledge.knowledge_item_json, name="item-json"),
+    path("knowledge/<str:kind>/<str:item_id>/", views_knowledge.knowledge_item, name="item"),
 ]
