@@ -17,7 +17,7 @@ import yaml
 
 from pathways.engine.core import Engine
 from pathways.engine.evaluate import evaluate
-from pathways.engine.report import evaluation_json
+from pathways import verdict_json
 from pathways.rules.loader import load_knowledge
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -44,7 +44,7 @@ def main() -> None:
         ev = evaluate(rules, profile)
         shown = len(ev.pathways)
         t_eval = median_us(lambda: evaluate(rules, profile))
-        t_json = median_us(lambda: evaluation_json(evaluate(rules, profile)), runs=3000)
+        t_json = median_us(lambda: verdict_json(evaluate(rules, profile)), runs=3000)
         print(f"{path.stem}: {shown} pathways evaluated; evaluate median {t_eval:.1f} us; "
               f"evaluate + contract dict median {t_json:.1f} us")
     everything = engine.check({})

@@ -1,4 +1,4 @@
-"""The scenario format of ../shared/scenarios/README.md: what an evaluation must show."""
+"""The scenario format of tests/shared-scenarios/README.md: what an evaluation must show."""
 
 from __future__ import annotations
 
@@ -29,8 +29,14 @@ def failures(expect: dict, exit_code: int, stdout_json: dict | None, stderr: str
         if not any(_matches(p, keys) for p in pathways):
             seen = [{k: p.get(k) for k in keys} for p in pathways if p.get("visa") == keys.get("visa")]
             problems.append(f"no pathway matches {keys}; pathways with that visa: {seen}")
+    may_be_absent = expect.get("not_open_may_be_absent", False)
     for keys in expect.get("not_open", []):
-        opened = [p["id"] for p in pathways if _matches(p, keys) and p["status"] == "open"]
+        matching = [p for p in pathways if _matches(p, keys)]
+        if not matching and not may_be_absent:
+            seen = [{k: p.get(k) for k in keys} for p in pathways if p.get("visa") == keys.get("visa")]
+            problems.append(f"no pathway matches {keys}, so `not_open` shows nothing (say not_open_may_be_absent: "
+                            f"true if none should be listed); pathways with that visa: {seen}")
+        opened = [p["id"] for p in matching if p["status"] == "open"]
         if opened:
             problems.append(f"{opened} match {keys} and are open")
     if expect.get("none_open") and any(p["status"] == "open" for p in pathways):

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from pathways.engine.core import Engine
-from pathways.engine.report import evaluation_json
+from pathways import verdict_json
 from pathways.rules.loader import KNOWLEDGE_ROOT, load_knowledge
 
 from .expectations import failures
@@ -30,8 +30,8 @@ def test_the_readme_pathway_and_scenario_work_in_a_copy_of_the_knowledge_base(tm
     (root / "ca" / "pathways" / f"{pathway['id']}.yaml").write_text(pathway_text)
     engine = Engine(load_knowledge(root))
     scenario = yaml.safe_load(scenario_text)
-    result = evaluation_json(engine.find(scenario["profile"], scenario["as_of"]))
+    result = verdict_json(engine.find(scenario["profile"], scenario["as_of"]))
     assert failures(scenario["expect"], 0, result, "") == []
     # and without the new file the same person has no such pathway
-    before = evaluation_json(Engine(load_knowledge()).find(scenario["profile"], scenario["as_of"]))
+    before = verdict_json(Engine(load_knowledge()).find(scenario["profile"], scenario["as_of"]))
     assert failures(scenario["expect"], 0, before, "") != []

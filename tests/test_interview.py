@@ -1,14 +1,18 @@
-"""The interview asks only what changes the answer, and stops when nothing can."""
+"""The interview asks what the person wants first, then only what changes the answer, then
+the plan's dates and city; it stops when nothing left can matter."""
 
 from __future__ import annotations
 
 import itertools
 from datetime import date
 
-from pathways.engine.interview import Interviewer
+import pytest
+
+from pathways.engine.interview import Interviewer, name_key
 from pathways.rules.profile import Profile
 
 DAY = date(2026, 3, 1)
+PLANNING = ["start_date", "duration_weeks", "host_city"]
 STUDENT = {"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
            "school_recognized_by_mbc": True, "current_us_status": "none", "host": {"dean_approved_elective": True},
            "desired_contact": "supervised"}
@@ -16,18 +20,21 @@ RESIDENT = {"citizenships": ["IN"], "stage": "graduate", "postgraduate_years": 0
             "ecfmg_certified": True, "usmle_passed": ["step1", "step2ck"], "statement_of_need": True,
             "current_us_status": "none", "host": {"acgme_position": True, "employment_sponsorship": True},
             "desired_contact": "supervised"}
+PLANS = {"start_date": "2027-09-01", "duration_weeks": 8, "host_city": "san-francisco"}
 
 
-def interviewer(engine):
-    return Interviewer(engine.rules(DAY), engine.kb.facts, engine.checker.vocabularies)
+def ask(engine, known: dict, skipped=()):
+    return engine.next_question(Profile(known), skipped, DAY)
 
 
 def run(engine, persona: dict) -> list[str]:
-    """Answer each question from the persona; a fact it does not hold is "I don't know"."""
-    ask, full = interviewer(engine), engine.check(persona).facts
-    known = {"desired_contact": full["desired_contact"]}
+    """Every question the interview asks, in order, each answered from the persona; a fact
+    it does not hold is answered "I don't know"."""
+    full = engine.check(persona).facts
+    known: dict = {}
     skipped, asked = set(), []
-    while (question := ask.progress(Profile(known), skipped).question) is not None:
+    while (question := ask(engine, known, skipped).question) is not None:
+        assert question.fact not in asked, f"{question.fact} asked twice: {asked}"
         asked.append(question.fact)
         if question.fact in full:
             known[question.fact] = full[question.fact]
@@ -37,46 +44,174 @@ def run(engine, persona: dict) -> list[str]:
     return asked
 
 
+def phase(engine, fact: str) -> str:
+    return engine.question(fact).phase
+
+
+def eligibility(engine, asked: list[str]) -> list[str]:
+    return [f for f in asked if phase(engine, f) == "eligibility"]
+
+
 def fewest(engine, persona: dict) -> int:
-    """The fewest of the persona's facts after which no answer could change the best result."""
-    ask, full = interviewer(engine), engine.check(persona).facts
-    keys = [k for k in full if k != "desired_contact"]
+    """The fewest of the persona's eligibility facts after which no answer could change the
+    best result (the wish known; the planning questions are what is left)."""
+    full = engine.check(persona).facts
+    keys = [k for k in full if phase(engine, k) == "eligibility"]
     for n in range(len(keys) + 1):
         for subset in itertools.combinations(keys, n):
             known = {k: full[k] for k in subset} | {"desired_contact": full["desired_contact"]}
-            if ask.progress(Profile(known)).question is None:
+            question = ask(engine, known).question
+            if question is None or question.phase == "planning":
                 return n
     raise AssertionError("no subset ends the interview")
 
 
-def test_the_first_question_is_whether_the_person_is_a_student_or_a_graduate(engine):
-    assert interviewer(engine).progress(Profile({})).question.fact == "stage"
+# The order: the wish, the eligibility questions, the plan -------------------------------------
+
+def test_the_first_question_is_the_contact_the_person_wants(engine):
+    progress = ask(engine, {})
+    assert progress.question.fact == "desired_contact" and progress.phase == "wish"
+    assert progress.question.values == ("none", "incidental", "supervised", "independent")  # least to most
+    assert progress.question.labels["supervised"].startswith("Supervised")
+
+
+def test_then_whether_the_person_is_a_student_or_a_graduate(engine):
+    for known, skipped in (({"desired_contact": "supervised"}, ()), ({}, ("desired_contact",))):
+        progress = ask(engine, known, skipped)
+        assert progress.question.fact == "stage" and progress.phase == "eligibility"
+        assert progress.question.labels == {"student": "A medical student", "graduate": "A graduate: I hold a medical degree"}
+
+
+@pytest.mark.parametrize("persona", [STUDENT, RESIDENT], ids=["student", "resident"])
+def test_the_wish_comes_first_and_the_planning_questions_last(engine, persona):
+    asked = run(engine, persona)
+    assert asked[0] == "desired_contact"
+    assert asked[-3:] == PLANNING, asked
+    assert [phase(engine, f) for f in asked[1:-3]] == ["eligibility"] * (len(asked) - 4)
 
 
 def test_a_student_is_asked_the_fewest_questions_the_rules_need(engine):
-    asked = run(engine, STUDENT)
+    asked = eligibility(engine, run(engine, STUDENT))
     assert len(asked) == fewest(engine, STUDENT) == 5
     assert "postgraduate_years" not in asked  # a graduate's question is never put to a student
 
 
 def test_a_resident_is_asked_the_fewest_questions_the_rules_need(engine):
-    assert len(run(engine, RESIDENT)) == fewest(engine, RESIDENT)
+    assert len(eligibility(engine, run(engine, RESIDENT))) == fewest(engine, RESIDENT)
+
+
+def test_a_student_who_answered_everything_is_asked_start_length_and_city(engine):
+    known = dict(engine.check(STUDENT).facts)
+    for fact in PLANNING:
+        progress = ask(engine, known)
+        assert progress.question.fact == fact and progress.phase == "planning"
+        known[fact] = engine.check(PLANS).facts[fact]
+    progress = ask(engine, known)
+    assert progress.question is None and "open" in progress.done_because
+    assert "San Francisco" == engine.question("host_city").labels["san-francisco"]
+
+
+def test_a_planning_question_answered_i_do_not_know_is_not_asked_again(engine):
+    known = dict(engine.check(STUDENT).facts)
+    assert ask(engine, known, {"start_date"}).question.fact == "duration_weeks"
+    assert ask(engine, known, {"start_date", "duration_weeks"}).question.fact == "host_city"
+    done = ask(engine, known, set(PLANNING))
+    assert done.question is None and "open" in done.done_because
+
+
+def test_planning_is_not_asked_while_an_eligibility_question_can_still_decide(engine):
+    known = {"desired_contact": "supervised", "stage": "student"}
+    progress = ask(engine, known)
+    assert progress.phase == "eligibility" and progress.remaining >= 1 + len(PLANNING)
+
+
+def test_planning_is_asked_when_only_what_a_host_arranges_is_missing(engine):
+    """A student whom no host has offered anything yet: the plan's dates still matter."""
+    known = dict(engine.check({**STUDENT, "host": {"dean_approved_elective": False}}).facts)
+    assert ask(engine, known).phase in ("eligibility", "planning")
+    asked = run(engine, {**STUDENT, "host": {"dean_approved_elective": False}})
+    assert asked[-3:] == PLANNING
+
+
+def test_no_dates_are_asked_when_every_pathway_is_blocked_on_the_person(engine):
+    """A graduate from Sudan, under the entry restriction, without ECFMG or USMLE: every
+    pathway is blocked on facts no host can arrange, so no plan's dates are asked."""
+    sudan = {"desired_contact": "none", "stage": "graduate", "postgraduate_years": 0, "citizenships": ["SD"],
+             "current_us_status": "none", "school_recognized_by_mbc": False, "home_license": False,
+             "ecfmg_certified": False, "usmle_passed": []}
+    progress = ask(engine, dict(engine.check(sudan).facts))
+    assert progress.question is None and progress.done_because == "no answer left could open a pathway"
 
 
 def test_the_interview_stops_when_the_best_possible_pathway_is_open(engine):
-    ask = interviewer(engine)
-    profile = engine.check(STUDENT)
-    progress = ask.progress(profile)
+    progress = ask(engine, dict(engine.check(STUDENT).facts), set(PLANNING))
     assert progress.question is None and "open" in progress.done_because
 
 
 def test_i_do_not_know_is_never_asked_again_and_the_interview_still_ends(engine):
-    ask = interviewer(engine)
     skipped: set[str] = set()
     for _ in range(60):
-        progress = ask.progress(Profile({}), skipped)
+        progress = ask(engine, {}, skipped)
         if progress.question is None:
             break
         assert progress.question.fact not in skipped
         skipped.add(progress.question.fact)
     assert progress.question is None
+    assert skipped >= {"desired_contact", *PLANNING}
+
+
+def test_the_interviewer_and_the_engine_ask_alike(engine):
+    """Engine.next_question is the one way to ask; the Interviewer underneath agrees with it."""
+    interviewer = Interviewer(engine.rules(DAY), engine.facts(), engine.checker.vocabularies)
+    for known in ({}, {"desired_contact": "none"}, dict(engine.check(RESIDENT).facts)):
+        assert interviewer.progress(Profile(known)).question.fact == ask(engine, known).question.fact
+
+
+# The words of questions ----------------------------------------------------------------
+
+def test_every_choice_has_words_in_the_knowledge(engine):
+    for name, definition in engine.facts().items():
+        labels = engine.labels(name)
+        if definition.type == "bool":
+            assert set(labels) == {"true", "false"}, name
+        elif definition.type in ("enum", "set"):
+            missing = set(engine.question(name).values) - set(labels)
+            assert not missing, (name, missing)
+    assert engine.labels("current_us_status")["none"] == "None: I am outside the United States"
+    assert engine.labels("current_us_status")["b-1"] == engine.kb.visas["b-1"].name
+    assert engine.question("current_us_status").values[0] == "none"
+
+
+# Nationality by name ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, code", [
+    ("Uganda", "UG"), ("uganda", "UG"), ("UG", "UG"), ("Côte d'Ivoire", "CI"), ("Cote d'Ivoire", "CI"),
+    ("COTE D’IVOIRE", "CI"), ("Ivory Coast", "CI"), ("ivory coast", "CI"), ("Tanzania", "TZ"), ("DR Congo", "CD"),
+    ("Democratic Republic of the Congo", "CD"), ("Congo", "CG"), ("South Korea", "KR"), ("Korea, Republic of", "KR"),
+    ("Viet Nam", "VN"), ("Vietnam", "VN"), ("Türkiye", "TR"), ("Turkiye", "TR"), ("Turkey", "TR"),
+    ("The Gambia", "GM"), ("St Lucia", "LC"), ("Trinidad & Tobago", "TT"), ("  Kenya ", "KE"),
+])
+def test_a_country_is_named_in_its_common_spellings(engine, text, code):
+    assert engine.country_code(text) == code
+
+
+@pytest.mark.parametrize("text", ["Narnia", "Korea", "Ugand", "", "U G", "Kenyan"])
+def test_nothing_else_is_guessed(engine, text):
+    assert engine.country_code(text) is None
+
+
+def test_every_spelling_names_one_country_only(engine):
+    seen: dict[str, str] = {}
+    for member in engine.kb.lists["countries"].members:
+        for spelling in (member.name, *member.aliases):
+            key = name_key(spelling)
+            assert seen.setdefault(key, member.code) == member.code, (spelling, seen[key], member.code)
+            assert engine.country_code(spelling) == member.code
+        for alias in member.aliases:
+            assert name_key(alias) != name_key(member.name), f"{alias!r} differs from {member.name!r} only in spelling rules"
+
+
+def test_several_nationalities_are_read_from_one_text(engine):
+    assert engine.country_codes("Uganda, KE") == (["UG", "KE"], [])
+    assert engine.country_codes("Korea, Republic of, Ivory Coast") == (["KR", "CI"], [])
+    assert engine.country_codes("Uganda, Narnia, uganda") == (["UG"], ["Narnia"])

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from pathways.engine.report import CompactWriter, evaluation_json
+from pathways import BatchWriter, verdict_json
 from pathways.rules.profile import Profile
 
 from .profiles import DATES
@@ -15,17 +15,17 @@ from .test_properties import _random_profile
 
 def test_the_compact_writer_and_the_dict_builder_agree(engine):
     rng = np.random.default_rng(11)
-    writer = CompactWriter()
+    writer = BatchWriter()
     for i in range(400):
         profile = Profile(_random_profile(engine, rng))
         evaluation = engine.find(profile, DATES[i % len(DATES)])
-        assert json.loads(writer.evaluation(evaluation)) == evaluation_json(evaluation)
+        assert json.loads(writer.line(evaluation)) == verdict_json(evaluation)
 
 
 def test_would_take_names_the_unmet_and_unknown_requirements_and_the_facts_to_ask(engine):
     evaluation = engine.find({"stage": "graduate", "postgraduate_years": 4, "citizenships": ["KE"],
                               "current_us_status": "none", "host": {"research_appointment": True}})
-    item = next(p for p in evaluation_json(evaluation)["pathways"] if p["id"] == "j1-research-scholar-2111")
+    item = next(p for p in verdict_json(evaluation)["pathways"] if p["id"] == "j1-research-scholar-2111")
     assert item["status"] == "needs-info"
     assert item["would_take"]["unmet"] == []
     assert "visiting-fellow-appointment" in item["would_take"]["unknown"]
@@ -34,5 +34,5 @@ def test_would_take_names_the_unmet_and_unknown_requirements_and_the_facts_to_as
 
 def test_nearest_lists_pathways_with_at_least_the_wanted_contact(engine):
     evaluation = engine.find({"stage": "graduate", "postgraduate_years": 1, "desired_contact": "supervised"})
-    nearest = evaluation_json(evaluation)["nearest"]
+    nearest = verdict_json(evaluation)["nearest"]
     assert nearest and all(n["patient_contact"] in ("supervised", "independent") for n in nearest)

@@ -1,6 +1,7 @@
 """Every scenario, shared and our own, run through the `pathways find` command.
 
-The shared scenarios (../shared/scenarios) run as a real process, exactly as outside
+The shared scenarios (tests/shared-scenarios, a copy of the ones outside checks use, kept
+equal by tests/test_repository_copies.py) run as a real process, exactly as outside
 checks run them; our own (tests/scenarios, named as sentences) through Typer's test
 runner, which calls the same command in-process.
 """
@@ -21,7 +22,7 @@ from pathways.cli import app
 from .expectations import failures
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent / "shared" / "scenarios"
+SHARED = HERE / "shared-scenarios"
 OWN = HERE / "scenarios"
 
 

@@ -1,7 +1,86 @@
 """Exchange Pathways: which visa and California authorization let a person train hands-on.
 
-Importing the package does nothing: knowledge is loaded where the program starts
-(`pathways.rules.loader.load_knowledge`) and passed in.
+The public library. `Engine` is the one way in: the CLI, the API, the pages, the PDF and
+the workspace call its methods (find, explain, plan, next_question, the knowledge items)
+and render the verdicts it returns; nothing else of the core is theirs to import.
+
+    from pathways import Engine
+    engine = Engine.load()
+    verdict = engine.find({"citizenships": ["UG"], "stage": "student"})
+    verdict_json(verdict)                       # the contract's JSON
+
+Importing the package does nothing: names load on first use (PEP 562), and knowledge is
+read when an engine first needs it.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+__version__ = "0.2.0"
+
+# name -> the module that defines it
+_EXPORTS = {
+    "Engine": "pathways.engine.core",
+    "UnknownPathway": "pathways.engine.core",
+    "Verdict": "pathways.engine.verdict",
+    "PathwayVerdict": "pathways.engine.verdict",
+    "RequirementVerdict": "pathways.engine.verdict",
+    "WarningVerdict": "pathways.engine.verdict",
+    "ProgramVerdict": "pathways.engine.verdict",
+    "Step": "pathways.engine.verdict",
+    "UpcomingEvent": "pathways.engine.verdict",
+    "WouldTake": "pathways.engine.verdict",
+    "GROUPS": "pathways.engine.verdict",
+    "Timeline": "pathways.engine.plan",
+    "Span": "pathways.engine.plan",
+    "Costs": "pathways.engine.costs",
+    "CostItem": "pathways.engine.costs",
+    "Progress": "pathways.engine.interview",
+    "Question": "pathways.engine.interview",
+    "verdict_json": "pathways.engine.report",
+    "pathway_json": "pathways.engine.report",
+    "BatchWriter": "pathways.engine.report",
+    "DETAILS": "pathways.engine.report",
+    "KNOWLEDGE_KINDS": "pathways.engine.knowledge_items",
+    "Profile": "pathways.rules.profile",
+    "ProfileError": "pathways.rules.profile",
+    "FieldProblem": "pathways.rules.profile",
+    "HOST": "pathways.rules.profile",
+    "KnowledgeError": "pathways.rules.loader",
+    "read_profile": "pathways.rules.profile_file",
+    "ProfileFileError": "pathways.rules.profile_file",
+    "CATEGORIES": "pathways.rules.vocabulary",
+    "CONTACT_LEVELS": "pathways.rules.vocabulary",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pathways' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__
+
+
+if TYPE_CHECKING:  # for type checkers and editors
+    from .engine.core import Engine, UnknownPathway  # noqa: F401
+    from .engine.costs import CostItem, Costs  # noqa: F401
+    from .engine.interview import Progress, Question  # noqa: F401
+    from .engine.knowledge_items import KNOWLEDGE_KINDS  # noqa: F401
+    from .engine.plan import Span, Timeline  # noqa: F401
+    from .engine.report import DETAILS, BatchWriter, pathway_json, verdict_json  # noqa: F401
+    from .engine.verdict import (GROUPS, PathwayVerdict, ProgramVerdict, RequirementVerdict, Step,  # noqa: F401
+                                 UpcomingEvent, Verdict, WarningVerdict, WouldTake)
+    from .rules.loader import KnowledgeError  # noqa: F401
+    from .rules.profile import HOST, FieldProblem, Profile, ProfileError  # noqa: F401
+    from .rules.profile_file import ProfileFileError, read_profile  # noqa: F401
+    from .rules.vocabulary import CATEGORIES, CONTACT_LEVELS  # noqa: F401

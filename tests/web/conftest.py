@@ -1,19 +1,20 @@
-"""Django for the page tests: its own database and data directory, set up once."""
-
-import os
+"""Django for the page tests: its own data directory and database (tests/django_sandbox.py),
+migrated once."""
 
 import pytest
 
+from .. import django_sandbox
+
+
+def pytest_configure(config):
+    """Django set up when pytest loads this folder, before it imports the test modules:
+    test_schemathesis.py imports the WSGI application (which sets Django up) at the top."""
+    django_sandbox.pytest_configure_hook(config)
+
 
 @pytest.fixture(scope="session", autouse=True)
-def django_setup(tmp_path_factory):
-    base = tmp_path_factory.mktemp("web")
-    os.environ["XDG_DATA_HOME"] = str(base)
-    os.environ["PATHWAYS_DATABASE_URL"] = f"sqlite:///{base / 'pages.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "pathways.web.settings"
-    import django
-
-    django.setup()
+def django_setup():
+    django_sandbox.configure()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)  # sessions and the workspace's tables (the API's auth reads them)

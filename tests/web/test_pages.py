@@ -73,11 +73,11 @@ def test_lists_are_comma_separated_and_no_usmle_step_is_an_empty_value(client):
 
 
 def test_a_bad_answer_keeps_the_question_with_an_error_and_loses_nothing(client):
-    page = client.get("/interview/?desired_contact=supervised&stage=graduate&fact=citizenships&answer=Kenya")
+    page = client.get("/interview/?desired_contact=supervised&stage=graduate&fact=citizenships&answer=Kenia")
     html = page.content.decode()
     assert page.status_code == 200
     assert fact_of(html) == "citizenships"
-    assert "is not an ISO 3166-1 alpha-2 country code" in html and 'role="alert"' in html
+    assert "“Kenia” is not a country name or code of the list" in html and 'role="alert"' in html
     assert 'name="stage" value="graduate"' in html and 'name="desired_contact" value="supervised"' in html
     page = client.get("/interview/?stage=graduate&fact=postgraduate_years&answer=many")
     assert fact_of(page.content.decode()) == "postgraduate_years" and "Accepted: a number from 0 to 60" in page.content.decode()
@@ -115,15 +115,23 @@ def test_the_interview_ends_on_the_result_page(client):
     assert client.get(url).status_code == 200
 
 
-def test_a_kampala_student_is_sent_to_the_result(client):
+def test_a_kampala_student_is_asked_the_plan_then_sent_to_the_result(client):
     page = client.get("/interview/?" + KAMPALA)
-    assert page.status_code == 302 and page["Location"] == "/result/?" + KAMPALA
+    assert page.status_code == 200 and fact_of(page.content.decode()) == "start_date"  # then duration_weeks was given
+    assert "Your plans" in page.content.decode()
+    page = client.get("/interview/?" + KAMPALA + "&fact=start_date&answer=__unknown__")
+    assert page["Location"] == "/interview/?" + KAMPALA + "&skip=start_date"
+    page = client.get(page["Location"])
+    assert fact_of(page.content.decode()) == "host_city"
+    assert "Los Angeles" in page.content.decode() and "Palo Alto" in page.content.decode()
+    page = client.get("/interview/?" + KAMPALA + "&skip=start_date&host_city=san-diego")
+    assert page.status_code == 302 and page["Location"] == "/result/?" + KAMPALA + "&skip=start_date&host_city=san-diego"
 
 
 # The result -----------------------------------------------------------------------
 
 def test_the_result_page_and_json_agree_with_the_engine(client, kb):
-    from pathways.engine.report import evaluation_json
+    from pathways import verdict_json
     from pathways.web.engine import get_engine
 
     engine = get_engine()
@@ -131,7 +139,7 @@ def test_the_result_page_and_json_agree_with_the_engine(client, kb):
     profile = engine.check({"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
                             "school_recognized_by_mbc": True, "current_us_status": "none", "desired_contact": "supervised",
                             "duration_weeks": 8, "host": {"dean_approved_elective": True}})
-    assert data == json.loads(json.dumps(evaluation_json(engine.find(profile))))
+    assert data == json.loads(json.dumps(verdict_json(engine.find(profile))))
     html = client.get("/result/?" + KAMPALA).content.decode()
     for section in ("open", "needs-info", "blocked"):
         assert f'<section id="{section}"' in html

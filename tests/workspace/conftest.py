@@ -2,41 +2,22 @@
 Django's own test utilities (migrations applied), each test inside a transaction that is
 rolled back."""
 
-import os
-import tempfile
-from pathlib import Path
-
 import pytest
 
-
-def _setup_django() -> None:
-    """Django set up when this folder is collected (the tests import models at the top),
-    in a data directory of its own; the environment is given back as it was."""
-    from django.conf import settings
-
-    if settings.configured:
-        return
-    base = Path(tempfile.mkdtemp(prefix="pathways-workspace-"))
-    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "PATHWAYS_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    os.environ.update({"XDG_DATA_HOME": str(base), "PATHWAYS_DATABASE_URL": f"sqlite:///{base / 'workspace.sqlite3'}",
-                       "DJANGO_SETTINGS_MODULE": "pathways.web.settings"})
-    try:
-        import django
-
-        django.setup()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+from .. import django_sandbox
+from .support import create_pg_database, drop_pg_database, migrated
 
 
-_setup_django()
+def pytest_configure(config):
+    """Django set up when pytest loads this folder, before it imports the test modules:
+    test_cases.py, test_partners_and_reports.py and test_security_and_commands.py import
+    models at the top."""
+    django_sandbox.pytest_configure_hook(config)
 
 
 @pytest.fixture(scope="session")
 def django_db(tmp_path_factory):
+    django_sandbox.configure()
     base = tmp_path_factory.mktemp("workspace")
     from django.conf import settings
     from django.db import connection
@@ -55,6 +36,29 @@ def django_db(tmp_path_factory):
     connection.creation.destroy_test_db(old, verbosity=0)
     if torn:
         teardown_test_environment()
+
+
+@pytest.fixture(scope="session")
+def sqlite_database(django_db, tmp_path_factory):
+    """The `backend` fixture's SQLite database (support.py): a file, migrated once."""
+    yield migrated(f"sqlite:///{tmp_path_factory.mktemp('workspace-sqlite') / 'workspace-tests.sqlite3'}")
+    from django.db import connections
+
+    connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def postgresql_database(django_db, postgres_url):
+    """The `backend` fixture's PostgreSQL database: a throwaway database on the test server
+    (tests/conftest.py's `postgres_url`), migrated once, dropped before the server goes."""
+    url = create_pg_database(postgres_url)
+    try:
+        yield migrated(url)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_pg_database(url, postgres_url)
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,12 @@
 """What the workspace's hard tests share (test_authz, test_postgres, test_durability,
 test_workspace_browser, benchmarks/bench_workspace.py):
 
-- Django set up once for the tests of this folder (its own data directory), unless another
-  conftest has already set it up;
+- `ensure_django()`: Django in a data directory of its own (tests/django_sandbox.py), for
+  the benchmark; the tests get it from their conftest;
 - a database per backend: SQLite in a temporary file, and PostgreSQL as a throwaway database
-  (CREATE DATABASE pathways_test_<random>) on the server at PATHWAYS_TEST_DATABASE_URL
-  (default postgresql://postgres@127.0.0.1:5432/test), dropped at the end of the session.
-  A missing server fails the tests with a clear message: they never skip;
+  (CREATE DATABASE pathways_test_<random>) on the tests' server (PATHWAYS_TEST_DATABASE_URL,
+  or without it a throwaway cluster: tests/conftest.py's `postgres_url`), dropped at the end
+  of the session. A missing server fails the tests with a clear message: they never skip;
 - `activate(config)`: point Django's `default` connection at one of them (and back);
 - `seed(tag)`: an institution with an administrator, a coordinator and a viewer, a partner,
   an agreement, exchanges both ways, a case made from an evaluation (with its checklist),
@@ -24,7 +24,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from datetime import date
@@ -49,17 +48,9 @@ ROLES = ("administrator", "coordinator", "viewer")
 
 def ensure_django() -> None:
     """Set Django up (its own temporary data directory and SQLite file) unless it already is."""
-    from django.apps import apps
+    from ..django_sandbox import configure
 
-    if apps.ready:
-        return
-    base = Path(tempfile.mkdtemp(prefix="pathways-workspace-tests-"))
-    os.environ["XDG_DATA_HOME"] = str(base)
-    os.environ["PATHWAYS_DATABASE_URL"] = f"sqlite:///{base / 'workspace.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "pathways.web.settings"
-    import django
-
-    django.setup()
+    configure()
 
 
 def pg_url() -> str:
@@ -73,15 +64,15 @@ def _pg_connect(url: str):
         return psycopg.connect(url, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
         pytest.fail(
-            f"cannot reach the PostgreSQL server at PATHWAYS_TEST_DATABASE_URL={url!r} ({error}). "
-            "The tests marked `postgres` need it: start it (pg_ctlcluster --skip-systemctl-redirect "
-            "$(ls /etc/postgresql) main start; .ci/run does) or point PATHWAYS_TEST_DATABASE_URL at one. "
-            "They never skip.", pytrace=False)
+            f"cannot reach the PostgreSQL server at {url!r} ({error}). The tests marked `postgres` need one: "
+            "without PATHWAYS_TEST_DATABASE_URL they start a throwaway cluster of their own "
+            "(tests/postgres_cluster.py, with Debian's `postgresql` package, which ./scripts/test installs); "
+            "with it, it must name a running server. They never skip.", pytrace=False)
 
 
-def create_pg_database() -> str:
-    """A throwaway database on the test server; its URL."""
-    url = pg_url()
+def create_pg_database(server: str | None = None) -> str:
+    """A throwaway database on the test server (`server`, or PATHWAYS_TEST_DATABASE_URL); its URL."""
+    url = server or pg_url()
     name = f"pathways_test_{secrets.token_hex(6)}"
     with _pg_connect(url) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -89,10 +80,10 @@ def create_pg_database() -> str:
     return urlunparse(parts._replace(path=f"/{name}"))
 
 
-def drop_pg_database(url: str) -> None:
+def drop_pg_database(url: str, server: str | None = None) -> None:
     name = urlparse(url).path.lstrip("/")
     assert name.startswith("pathways_test_"), name
-    with _pg_connect(pg_url()) as conn:
+    with _pg_connect(server or pg_url()) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -117,65 +108,27 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-class Databases:
-    """One migrated database per backend, made on first use and dropped at the end."""
+def migrated(url: str) -> dict:
+    """The settings.DATABASES entry of `url`, its database migrated (`default` left as it was)."""
+    from pathways.web.settings import database
 
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.configs: dict[str, dict] = {}
-        self.urls: dict[str, str] = {}
-
-    def url(self, backend: str) -> str:
-        if backend not in self.urls:
-            if backend == "sqlite":
-                self.urls[backend] = f"sqlite:///{self.folder / 'workspace-tests.sqlite3'}"
-            elif backend == "postgresql":
-                self.urls[backend] = create_pg_database()
-            else:
-                raise ValueError(backend)
-        return self.urls[backend]
-
-    def config(self, backend: str) -> dict:
-        if backend not in self.configs:
-            from pathways.web.settings import database
-
-            config = database(self.url(backend))
-            previous = activate(config)
-            try:
-                migrate()
-            finally:
-                activate(previous)
-            self.configs[backend] = config
-        return self.configs[backend]
-
-    def close(self) -> None:
-        from django.db import connections
-
-        connections.close_all()
-        if "postgresql" in self.urls:
-            drop_pg_database(self.urls["postgresql"])
+    config = database(url)
+    previous = activate(config)
+    try:
+        migrate()
+    finally:
+        activate(previous)
+    return config
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-_DATABASES: Databases | None = None
-
-
-def databases() -> Databases:
-    """The session's databases (one set however many modules ask); dropped at exit."""
-    global _DATABASES
-    if _DATABASES is None:
-        import atexit
-
-        ensure_django()
-        _DATABASES = Databases(Path(tempfile.mkdtemp(prefix="pathways-workspace-db-")))
-        atexit.register(_DATABASES.close)
-    return _DATABASES
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request):
-    """The test runs with Django's `default` database on this backend (then back as it was)."""
-    config = databases().config(request.param)
+    """The test runs with Django's `default` database on this backend (then back as it was):
+    the session's `sqlite_database` or `postgresql_database` (tests/workspace/conftest.py)."""
+    config = request.getfixturevalue(f"{request.param}_database")
     previous = activate(config)
     try:
         yield request.param

@@ -192,3 +192,26 @@ def test_the_api_opens_changes_and_ticks_a_case(client, coordinator):
     from django.test import Client
 
     assert Client().get("/api/v1/workspace/cases").status_code == 401
+
+
+NORWEGIAN_PROFILE = """\
+citizenships: [NO]
+stage: student
+enrolled_in_us_school: false
+final_year: true
+school_recognized_by_mbc: true
+current_us_status: none
+desired_contact: supervised
+host: {dean_approved_elective: true}
+"""
+
+
+def test_a_case_profile_reads_citizenships_no_as_norway_not_false(client, coordinator):
+    # YAML 1.2 (rules/yaml12.py): in YAML 1.1 an unquoted NO is the boolean false
+    response = client.post("/workspace/cases/new/", {
+        "trainee_name": "Ingrid Hansen", "trainee_email": "", "home_country": "no", "stage": "student",
+        "pathway_id": "b1-elective", "profile": NORWEGIAN_PROFILE, "evaluated_on": AS_OF.isoformat(),
+        "starts": STARTS.isoformat(), "ends": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get(institution=coordinator.institution, trainee_name="Ingrid Hansen")
+    assert case.home_country == "NO" and case.profile["citizenships"] == ["NO"]

@@ -185,3 +185,19 @@ def test_the_json_export_holds_the_institution_s_data_and_nothing_of_another(cli
     assert {m["username"] for m in data["members"]} == {"coord"}
     assert "Secret" not in response.content.decode() and "password" not in response.content.decode()
     assert data["history"]
+
+
+def test_an_imported_case_profile_reads_citizenships_no_as_norway_not_false(client, coordinator):
+    # JSON as before, or YAML read as YAML 1.2 (rules/yaml12.py), where an unquoted NO is not false
+    profile = ("{citizenships: [NO], stage: student, enrolled_in_us_school: false, final_year: true, "
+               "school_recognized_by_mbc: true, current_us_status: none, desired_contact: supervised, "
+               "host: {dean_approved_elective: true}}")
+    quoted = json.dumps({**STUDENT, "citizenships": ["NO"]}).replace('"', '""')
+    text = ("trainee_name,home_country,stage,pathway_id,profile,starts,evaluated_on\n"
+            f'Ingrid Hansen,NO,student,b1-elective,"{profile}",2027-06-01,2026-03-01\n'
+            f'Ola Nordmann,NO,student,b1-elective,"{quoted}",2027-06-01,2026-03-01\n')
+    response = _upload(client, "cases", text)
+    assert response.status_code == 200, response.content.decode()[:3000]
+    for name in ("Ingrid Hansen", "Ola Nordmann"):
+        case = Case.objects.get(institution=coordinator.institution, trainee_name=name)
+        assert case.home_country == "NO" and case.profile["citizenships"] == ["NO"], name

@@ -36,7 +36,7 @@ def _fail(lines: list[str], code: int = 2) -> None:
 
 
 def _engine():
-    from ..engine.core import Engine
+    from pathways import Engine
 
     return Engine.load()
 
@@ -45,119 +45,140 @@ def _as_of(text: Optional[str]) -> Optional[date]:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        _fail([f"--as-of: {text!r} is not an ISO date; accepted: a date such as 2026-03-01"])
+        day = None
+    if day is None or not (MIN_DAY <= day <= MAX_DAY):
+        _fail([f"--as-of: {text!r} is not an ISO date from {MIN_DAY} to {MAX_DAY}; accepted: a date such as 2026-03-01"])
+    return day
+
+
+MIN_DAY, MAX_DAY = date(1900, 1, 1), date(2200, 12, 31)  # the contract's range of dates
 
 
 def _json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+class Detail(str, Enum):
+    full = "full"
+    summary = "summary"
+
+
+AS_OF_HELP = "The day of the evaluation: the rules in force that day decide and the plan begins on it (default: today)."
+
+
 @app.command()
 def find(
     profile: Optional[str] = typer.Argument(None, help="A profile file (YAML or JSON), or - for standard input."),
     as_json: bool = typer.Option(False, "--json", help="Print the contract's JSON."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Evaluate the rules in force on this date (default: the profile's start_date, else today)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
     batch: Optional[Path] = typer.Option(None, "--batch", help="A JSON Lines file, one profile per line."),
+    detail: Detail = typer.Option(Detail.full, "--detail", help="full, or summary: per pathway only its status, "
+                                  "what is unmet or unknown, the timeline and the costs."),
 ) -> None:
     """Evaluate a profile against every pathway of its category."""
-    from ..engine.report import evaluation_json
-    from ..rules.profile_file import ProfileFileError, read_profile
-
     day = _as_of(as_of)
     if batch is not None:
-        _find_batch(batch, day, as_json)
+        _find_batch(batch, day, as_json, detail.value)
         return
     if profile is None:
         _fail(["PROFILE: give a profile file, - for standard input, or --batch FILE"])
     engine = _engine()
+    data, file_as_of = _read(profile)
+    verdict = _or_fail(lambda: engine.find(data, day or file_as_of))
+    if as_json:
+        from pathways import verdict_json
+
+        _json(verdict_json(verdict, detail.value))
+    else:
+        from .display import show_verdict
+
+        show_verdict(verdict)
+
+
+def _read(profile: str):
+    """The profile's data and, for a scenario file, its date; exit 2 if it cannot be read."""
+    from pathways import ProfileFileError, read_profile
+
     try:
-        data, file_as_of = read_profile(profile)
-        evaluation = engine.find(data, day or file_as_of)
+        return read_profile(profile)
     except ProfileFileError as error:
         _fail(error.lines)
-    except _profile_error() as error:
+
+
+def _or_fail(call):
+    """The engine's answer, or exit 2 with one line per bad field."""
+    from pathways import ProfileError
+
+    try:
+        return call()
+    except ProfileError as error:
         _fail([str(p) for p in error.problems])
-    if as_json:
-        _json(evaluation_json(evaluation))
-    else:
-        from .display import show_evaluation
-
-        show_evaluation(evaluation)
 
 
-def _profile_error():
-    from ..rules.profile import ProfileError
-
-    return ProfileError
-
-
-def _find_batch(path: Path, day: Optional[date], as_json: bool) -> None:
-    from ..engine.report import CompactWriter
-    from ..rules.profile import ProfileError
+def _find_batch(path: Path, day: Optional[date], as_json: bool, detail: str) -> None:
+    from pathways import BatchWriter, ProfileError
 
     engine = _engine()
     try:
         handle = path.open(encoding="utf-8")
     except OSError as error:
         _fail([f"--batch: cannot read {path}: {error.strerror}"])
-    invalid, writer = False, CompactWriter()
-    out = sys.stdout
+    invalid, writer = False, BatchWriter(detail)
+    out, block = sys.stdout, []
     with handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                text = writer.evaluation(engine.find(json.loads(line), day))
+                text = writer.line(engine.find(json.loads(line), day))
             except json.JSONDecodeError as error:
                 problem = {"field": "(line)", "message": f"not valid JSON: {error.msg} at column {error.colno}"}
                 text, invalid = json.dumps({"line": number, "errors": [problem]}), True
             except ProfileError as error:
                 text, invalid = json.dumps({"line": number, "errors": [p.as_dict() for p in error.problems]}, ensure_ascii=False), True
-            out.write(text + "\n")
+            block.append(text)
+            if len(block) >= 256:  # written in large blocks, not a line at a time
+                out.write("\n".join(block) + "\n")
+                block = []
+    if block:
+        out.write("\n".join(block) + "\n")
     if not as_json:
         sys.stderr.write("(batch output is always JSON Lines)\n")
     if invalid:
         raise typer.Exit(2)
 
 
-def _profile_for_pathway(profile: str, pathway_id: str):
-    """The engine, the checked profile and its file's as_of; exit 2 on a bad id or profile."""
-    from ..rules.profile_file import ProfileFileError, read_profile
+def _pathway(profile: str, pathway_id: str, day: Optional[date]):
+    """One pathway's verdict for a profile file; exit 2 on a bad id or profile."""
+    from pathways import UnknownPathway
 
     engine = _engine()
-    known = engine.pathway_ids()
-    if pathway_id not in known:
-        _fail([f"PATHWAY_ID: unknown pathway {pathway_id!r}; accepted: {', '.join(known)}"])
+    data, file_as_of = _read(profile)
     try:
-        data, file_as_of = read_profile(profile)
-        return engine, engine.check(data), file_as_of
-    except ProfileFileError as error:
-        _fail(error.lines)
-    except _profile_error() as error:
-        _fail([str(p) for p in error.problems])
+        return _or_fail(lambda: engine.explain(data, pathway_id, day or file_as_of))
+    except UnknownPathway as error:
+        _fail([f"PATHWAY_ID: unknown pathway {pathway_id!r}; accepted: {', '.join(error.known)}"])
 
 
 @app.command()
 def explain(
     profile: str = typer.Argument(..., help="A profile file (YAML or JSON), or - for standard input."),
     pathway_id: str = typer.Argument(..., help="A pathway id, as `pathways list pathways` shows."),
-    as_of: Optional[str] = typer.Option(None, "--as-of"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Explain one pathway's verdict for a profile, requirement by requirement."""
-    from ..engine.report import pathway_json
-
-    day = _as_of(as_of)
-    engine, checked, file_as_of = _profile_for_pathway(profile, pathway_id)
-    result = engine.explain(checked, pathway_id, day or file_as_of)
+    verdict = _pathway(profile, pathway_id, _as_of(as_of))
     if as_json:
-        _json(pathway_json(result, checked))
+        from pathways import pathway_json
+
+        _json(pathway_json(verdict))
     else:
         from .display import show_explanation
 
-        show_explanation(result, checked, engine.as_of(checked, day or file_as_of))
+        show_explanation(verdict)
 
 
 @app.command()
@@ -168,33 +189,22 @@ def plan(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of Markdown."),
 ) -> None:
     """The step-by-step plan of one pathway, with dates and costs, as Markdown or JSON."""
-    from ..engine.costs import costs
-    from ..engine.plan import make_plan
-    from ..engine.report import pathway_json
+    verdict = _pathway(profile, pathway_id, _as_of(as_of))
+    if as_json:
+        from pathways import pathway_json
+
+        _json(pathway_json(verdict, steps=True))  # `plan` gives the steps of any pathway, closed ones too
+        return
     from .markdown import plan_markdown
 
-    day = _as_of(as_of)
-    engine, checked, file_as_of = _profile_for_pathway(profile, pathway_id)
-    # A plan begins today (or --as-of), not on the start date it is measured against.
-    begin = day or file_as_of or date.today()
-    result = engine.explain(checked, pathway_id, begin)
-    rules = engine.rules(begin)
-    if as_json:
-        _json(pathway_json(result, checked, rules))
-        return
-    the_plan = make_plan(result, begin, checked.get("start_date"))
-    priced = costs(rules, result, checked, the_plan.start_date or the_plan.earliest_start)
-    sys.stdout.write(plan_markdown(result, the_plan, priced))
+    sys.stdout.write(plan_markdown(verdict))
 
 
 @app.command("list")
 def list_(kind: Kind = typer.Argument(..., help="visas, authorizations or pathways"),
           as_json: bool = typer.Option(False, "--json")) -> None:
     """List the visas, authorizations or pathways of the knowledge base."""
-    from ..engine.knowledge_items import listing
-
-    engine = _engine()
-    items = listing(engine.kb, kind.value)
+    items = _engine().knowledge(kind.value)
     if as_json:
         _json(items)
     else:
@@ -207,12 +217,10 @@ def list_(kind: Kind = typer.Argument(..., help="visas, authorizations or pathwa
 def show(item_id: str = typer.Argument(..., metavar="ID", help="A visa code, authorization code or pathway id."),
          as_json: bool = typer.Option(False, "--json")) -> None:
     """Show a visa, authorization or pathway with its facts and sources."""
-    from ..engine.knowledge_items import detail
-
     engine = _engine()
-    found = detail(engine.kb, item_id)
+    found = engine.detail(item_id)
     if found is None:
-        ids = list(engine.kb.visas) + list(engine.kb.authorizations) + list(engine.kb.pathways)
+        ids = [i.get("code") or i.get("id") for kind in ("visas", "authorizations", "pathways") for i in engine.knowledge(kind)]
         _fail([f"ID: {item_id!r} is not a visa, authorization or pathway; accepted: {', '.join(ids)}"])
     if as_json:
         _json(found)
@@ -225,12 +233,7 @@ def show(item_id: str = typer.Argument(..., metavar="ID", help="A visa code, aut
 @kb_app.command("check")
 def kb_check(today: Optional[str] = typer.Option(None, "--today", help="Judge staleness as of this date (default: today).")) -> None:
     """Check every knowledge file: schema, references, citations, tests; list stale sources."""
-    import os
-
-    from ..rules.loader import KNOWLEDGE_ROOT, check_knowledge
-
-    root = Path(os.environ.get("PATHWAYS_KNOWLEDGE_DIR") or KNOWLEDGE_ROOT)
-    problems = check_knowledge(root, today=_as_of(today))
+    problems = _engine().check_knowledge(today=_as_of(today))
     errors = [p for p in problems if p.severity == "error"]
     stale = [p for p in problems if p.severity == "stale"]
     for p in errors:
@@ -248,14 +251,14 @@ def diagram(category: str = typer.Argument(..., help="student, img-under-3 or im
             as_of: Optional[str] = typer.Option(None, "--as-of")) -> None:
     """Draw the article's figure for a category (Figures 1 to 3) from the knowledge base."""
     from ..present.diagram import draw_category
-    from ..rules.vocabulary import CATEGORIES
 
-    if category not in CATEGORIES:
+    figure = _engine().figure(category)
+    if figure is None:
+        from pathways import CATEGORIES
+
         _fail([f"CATEGORY: {category!r} is not a category; accepted: {', '.join(CATEGORIES)}"])
-    engine = _engine()
-    svg = draw_category(engine.kb, category)
     try:
-        output.write_text(svg, encoding="utf-8")
+        output.write_text(draw_category(figure), encoding="utf-8")
     except OSError as error:
         _fail([f"--output: cannot write {output}: {error.strerror}"])
     sys.stdout.write(f"wrote {output}\n")
@@ -351,7 +354,7 @@ def main() -> None:
     try:
         app()
     except Exception as error:  # a broken knowledge file: its file and line, not a traceback
-        from ..rules.loader import KnowledgeError
+        from pathways import KnowledgeError
 
         if not isinstance(error, KnowledgeError):
             raise

@@ -14,77 +14,103 @@ MARK = {"met": "✔", "unmet": "✘", "unknown": "?"}
 def _console() -> Console:
     import sys
 
-    # a table piped to a file or another program keeps its ids whole
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    import os
+
+    # a terminal's own width, or COLUMNS; a table piped with neither keeps its ids whole at 160
+    return Console(highlight=False, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
 
 
-def show_evaluation(evaluation) -> None:
+GROUP_TITLE = {"open": "Open", "reachable": "Within reach: to arrange", "needs-info": "Needs information",
+               "closed": "Closed"}
+GROUP_STYLE = {"open": "bold green", "reachable": "bold cyan", "needs-info": "bold yellow", "closed": "bold red"}
+KIND_MARK = {"arrangement": "to arrange", "eligibility": ""}
+
+
+def _money(cost) -> str:
+    low, high = cost.min, cost.max
+    return f"${low:,.0f}" if low == high else f"${low:,.0f} to ${high:,.0f}"
+
+
+def _when(t) -> str:
+    """The timeline in a few words: never a past day as something to do."""
+    if t.start_date is None:
+        return f"likely {t.likely_start} (earliest {t.earliest_start})"
+    if t.late:
+        return f"late: begin now (likely {t.likely_start})"
+    return f"begin by {t.begin_by}; likely {t.likely_start}"
+
+
+def show_verdict(verdict) -> None:
     console = _console()
-    category = evaluation.category or "unknown (every pathway is shown)"
-    console.print(f"[bold]Rules as of {evaluation.as_of}[/]  category: [bold]{category}[/]")
-    from ..engine.costs import costs
-    from ..engine.plan import make_plan, timeline_warning
-
-    table = Table(show_lines=False)
-    for column in ("status", "pathway", "visa", "authorization", "contact", "earliest start", "fees + living (USD)", "what it would take"):
-        table.add_column(column)
-    timeline_warnings = []
-    for result in evaluation.pathways:
-        p = result.pathway
-        plan = make_plan(result, evaluation.as_of, evaluation.profile.get("start_date"))
-        priced = costs(evaluation.rules, result, evaluation.profile, plan.start_date or plan.earliest_start)
-        low, high = priced.total("min"), priced.total("max")
-        money = f"{low:,.0f}" if low == high else f"{low:,.0f} to {high:,.0f}"
-        todo = [f"✘ {r.id}" for r in result.missing("unmet")] + [f"? {r.id}" for r in result.missing("unknown")]
-        table.add_row(Text(result.status, STATUS_STYLE[result.status]), p.id, p.visa, p.authorization,
-                      p.patient_contact, str(plan.earliest_start), money, "\n".join(todo) or "-")
-        warning = timeline_warning(plan)
-        if warning and result.status != "blocked":
-            timeline_warnings.append((p.id, warning))
-    console.print(table)
-    for pathway_id, warning in timeline_warnings:
-        console.print(f"[red]![/] [bold]{pathway_id}[/]: {warning}")
-    for note in evaluation.rules.stale:
+    category = verdict.category or "unknown (every pathway is shown)"
+    start = verdict.profile.get("start_date")
+    console.print(f"[bold]Evaluated on {verdict.as_of}[/] (rules in force that day; plans begin that day)  "
+                  f"category: [bold]{category}[/]" + (f"  start date: [bold]{start}[/]" if start else ""))
+    for group in ("open", "reachable", "needs-info"):
+        shown = verdict.group(group)
+        if not shown:
+            continue
+        console.print(f"\n[{GROUP_STYLE[group]}]{GROUP_TITLE[group]} ({len(shown)})[/]")
+        table = Table(show_lines=False)
+        table.add_column("pathway", no_wrap=True)
+        for column in ("contact", "when", "fees + living (USD)", "what it would take"):
+            table.add_column(column)
+        for p in shown:
+            todo = [f"✘ {r.id}" + (" (to arrange)" if r.kind == "arrangement" else "") for r in p.missing("unmet")]
+            todo += [f"? {r.id}" for r in p.missing("unknown")]
+            table.add_row(p.id, p.patient_contact, _when(p.timeline), _money(p.cost), "\n".join(todo) or "-")
+        console.print(table)
+        for p in shown:
+            if p.programs:
+                console.print(f"  [bold]{p.id}[/]: where to apply: " + "; ".join(
+                    f"{g.name}" + (" (may take you)" if g.takes == "maybe" else "") + (f" <{g.address}>" if g.address else "")
+                    for g in p.programs))
+            if p.timeline_warning:
+                console.print(f"  [red]![/] [bold]{p.id}[/]: {p.timeline_warning}")
+    closed = verdict.group("closed")
+    if closed:
+        console.print(f"\n[{GROUP_STYLE['closed']}]{GROUP_TITLE['closed']} ({len(closed)})[/]")
+        for p in closed:
+            reason = p.deciding_reason
+            console.print(f"  {p.id}: {reason.text if reason else 'a requirement is unmet'}")
+    for u in verdict.upcoming:
+        console.print(f"[yellow]![/] {u.on}: {u.name} {u.change}.")
+    for note in verdict.stale:
         console.print(f"[yellow]stale:[/] {note}")
-    if evaluation.rules.last_checked:
-        console.print(f"[dim]Rules last checked {evaluation.rules.last_checked}. Plan: pathways plan PROFILE PATHWAY_ID[/]")
-    nearest = evaluation.nearest()
-    if nearest:
-        wanted = evaluation.profile.get("desired_contact") or "any"
-        console.print(f"\n[bold]Nearest to the contact you want ({wanted})[/]")
-        for r in nearest:
-            steps = [f"change {', '.join(x.id for x in r.missing('unmet'))}"] if r.unmet else []
-            steps += [f"answer {', '.join(x.id for x in r.missing('unknown'))}"] if r.unknown else []
-            console.print(f"  [{STATUS_STYLE[r.status]}]{r.status}[/] {r.pathway.id} ({r.pathway.patient_contact})"
-                          f"{': ' + '; '.join(steps) if steps else ''}")
-    # each warning once, with the pathways (open or needing information) it concerns
+    _warnings(console, verdict)
+    if verdict.rules_checked:
+        console.print(f"[dim]Rules last checked {verdict.rules_checked}.[/]")
+    console.print("\nExplain one: [bold]pathways explain PROFILE PATHWAY_ID[/]; its plan: [bold]pathways plan PROFILE PATHWAY_ID[/]")
+
+
+def _warnings(console, verdict) -> None:
+    """Each warning once, with the pathways (not closed) it concerns."""
     warned: dict[str, list[str]] = {}
-    for r in evaluation.pathways:
-        if r.status != "blocked":
-            for w in r.warnings:
-                warned.setdefault(w.text, []).append(r.pathway.id)
+    for p in verdict.pathways:
+        if p.group != "closed":
+            for w in p.warnings:
+                if w.text != p.timeline_warning:
+                    warned.setdefault(w.text, []).append(p.id)
     if warned:
         console.print("\n[bold]Warnings[/]")
     for text, ids in warned.items():
         console.print(f"[yellow]![/] {text} [dim]({', '.join(ids)})[/]")
-    console.print("\nExplain one: [bold]pathways explain PROFILE PATHWAY_ID[/]")
 
 
-def show_explanation(result, profile, as_of) -> None:
+def show_explanation(p) -> None:
     console = _console()
-    p = result.pathway
-    console.print(f"[bold]{p.name}[/] ({p.id}), rules as of {as_of}")
+    console.print(f"[bold]{p.name}[/] ({p.id}), evaluated on {p.timeline.begin}")
     console.print(f"{p.visa} → {p.authorization} → patient contact: {p.patient_contact}   "
-                  f"[{STATUS_STYLE[result.status]}]{result.status}[/]")
+                  f"[{STATUS_STYLE[p.status]}]{p.status}[/]" + ("  (within reach)" if p.group == "reachable" else ""))
     table = Table(show_lines=True)
-    for column in ("", "requirement", "your facts", "sources"):
+    for column in ("", "requirement", "kind", "your facts", "sources"):
         table.add_column(column)
-    for requirement, status in result.requirements:
-        facts = ", ".join(f"{f} = {_show(profile.get(f))}" for f in requirement.facts)
-        text = requirement.text + (f"\n[dim]Article: {requirement.article_says}[/]" if requirement.article_says else "")
-        table.add_row(Text(MARK[status], STATUS_STYLE[status]), text, facts, "; ".join(requirement.citations))
+    for r in p.requirements:
+        facts = ", ".join(f"{name} = {_show(value)}" for name, value in r.facts)
+        text = r.text + (f"\n[dim]Article: {r.article_says}[/]" if r.article_says else "")
+        table.add_row(Text(MARK[r.status], STATUS_STYLE[r.status]), text, r.kind, facts, "; ".join(r.citations))
     console.print(table)
-    for w in result.warnings:
+    for w in p.warnings:
         console.print(f"[yellow]![/] {w.text} [dim]({'; '.join(w.citations)})[/]")
 
 

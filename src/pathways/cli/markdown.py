@@ -1,65 +1,72 @@
-"""A pathway's plan as Markdown: the steps with dates, the answer on the start date, costs."""
+"""A pathway's plan as Markdown: the steps with dates, the answer on the start date, costs.
+Every date and amount comes from the verdict; nothing is computed here."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from ..engine.costs import Costs
-from ..engine.plan import Plan, timeline_warning
-
 ACTOR = {"person": "you", "host": "the host", "agency": "an agency"}
-
-
-def _day(begin, weeks: float):
-    return begin + timedelta(days=round(weeks * 7))
+CAN_START = {"yes": "yes", "likely": "yes at the usual pace; not if every step is slow",
+             "only-if-fast": "only if every step goes fast", "no": "no"}
 
 
 def _usd(value) -> str:
     return "not collected" if value is None else f"${value:,.0f}"
 
 
-def plan_markdown(result, plan: Plan, costs: Costs) -> str:
-    p = result.pathway
+def _weeks(span) -> str:
+    return f"{span.min:g} to {span.max:g} weeks, usually {span.typical:g}"
+
+
+def plan_markdown(p) -> str:
+    t = p.timeline
     lines = [f"# Plan: {p.name}", "",
              f"`{p.id}`: {p.visa} → {p.authorization} → patient contact: {p.patient_contact}. "
-             f"Status: **{result.status}**. Work begins on {plan.begin}.", ""]
-    if result.status != "open":
+             f"Status: **{p.status}**. Work begins on {t.begin}, the day of the evaluation.", ""]
+    if p.group == "reachable":
+        lines += ["> Within reach: what is missing can be arranged on the way ("
+                  + ", ".join(p.would_take.arrange) + ").", ""]
+    elif p.status != "open":
         lines += ["> This pathway is not open for you yet: see `pathways explain` for what it would take.", ""]
+    if p.programs:
+        lines += ["## Where to apply", ""]
+        for g in p.programs:
+            who = f" {g.takes_text}" if g.takes_text else ""
+            lines.append(f"- **{g.name}** ({g.institution}){':' + who if who else ''}"
+                         + (" (may take you: check)" if g.takes == "maybe" else "") + (f" <{g.address}>" if g.address else ""))
+        lines.append("")
     lines += ["## Steps", ""]
     paid: dict[str, list] = {}
-    for item in costs.items:
+    for item in p.cost.items:
         if item.step:
             paid.setdefault(item.step, []).append(item)
-    for number, s in enumerate(plan.steps, start=1):
-        step = s.step
-        when = f"{_day(plan.begin, s.start_min)} at the earliest, {_day(plan.begin, s.start_max)} if earlier steps are slow"
-        done = f"{_day(plan.begin, s.finish_min)} to {_day(plan.begin, s.finish_max)}"
-        lines.append(f"{number}. **{step.text}**")
-        lines.append(f"   - Who: {ACTOR[step.actor]}. Takes {step.weeks_min:g} to {step.weeks_max:g} weeks.")
-        lines.append(f"   - Starts {when}; done {done}.")
-        if step.after:
-            lines.append(f"   - After: {', '.join(step.after)}.")
-        if not step.blocks_start:
+    for number, s in enumerate(p.steps, start=1):
+        lines.append(f"{number}. **{s.text}**")
+        lines.append(f"   - Who: {ACTOR[s.actor]}. Takes {_weeks(s.weeks)}"
+                     + (f" (the published wait at {s.post})." if s.post else "."))
+        lines.append(f"   - At the usual pace: starts {s.start_on}, done {s.done_by}."
+                     + (f" Finish by {s.due} to meet the start date." if t.start_date else ""))
+        if s.after:
+            lines.append(f"   - After: {', '.join(s.after)}.")
+        if not s.blocks_start:
             lines.append("   - May be finished after training starts.")
-        for item in paid.get(step.id, []):
+        for item in paid.get(s.id, []):
             lines.append(f"   - Pays: {item.text} ({_usd(item.usd_max)}, paid by {item.payer}).")
-        lines.append(f"   - Sources: {'; '.join(step.citations)}.")
+        lines.append(f"   - Sources: {'; '.join(s.citations)}.")
     lines += ["", "## When you can start", "",
-              f"- Earliest first day, if every step goes fast: **{plan.earliest_start}**.",
-              f"- Ready even if every step is slow: **{plan.ready_by}**."]
-    if plan.deciding_step:
-        lines.append(f"- The step that decides it: `{plan.deciding_step}` (path: {' → '.join(plan.critical)}).")
-    if plan.start_date:
-        answer = {True: "yes", False: "no", None: "only if every step goes fast"}[plan.can_start]
-        lines.append(f"- Can training start on {plan.start_date}? **{answer}**. Begin by {plan.begin_by} to be safe.")
-        warning = timeline_warning(plan)
-        if warning:
-            lines.append(f"- {warning}")
-    lines += ["", "## Costs (fees in force on " + str(plan.begin) + ")", "",
-              "| item | paid by | amount |", "|---|---|---|"]
-    for item in costs.items:
+              f"- Earliest first day, if every step goes fast: **{t.earliest_start}**.",
+              f"- Likely first day, at the usual pace: **{t.likely_start}**.",
+              f"- Ready even if every step is slow: **{t.ready_by}**."]
+    if t.deciding_step:
+        lines.append(f"- The step that decides it: `{t.deciding_step}` (path: {' → '.join(t.critical_path)}).")
+    if t.start_date:
+        lines.append(f"- Can training start on {t.start_date}? **{CAN_START[t.can_start]}**.")
+        lines.append("- " + ("**Late: begin now.**" if t.late else f"Begin by **{t.begin_by}** (usual pace)")
+                     + (f"; by {t.begin_by_safe} to be safe even if every step is slow." if t.begin_by_safe >= t.begin else "."))
+        if p.timeline_warning:
+            lines.append(f"- {p.timeline_warning}")
+    lines += ["", f"## Costs (fees in force on {t.begin})", "", "| item | paid by | amount |", "|---|---|---|"]
+    for item in p.cost.items:
         amount = _usd(item.usd_max) if item.usd_min == item.usd_max else f"{_usd(item.usd_min)} to {_usd(item.usd_max)}"
         lines.append(f"| {item.text} | {item.payer} | {amount} |")
-    lines.append(f"| **total** | | **{_usd(costs.total('min'))} to {_usd(costs.total('max'))}** |")
-    lines += [f"", *[f"- {note}" for note in costs.notes]]
+    lines.append(f"| **total** | | **{_usd(p.cost.min)} to {_usd(p.cost.max)}** |")
+    lines += ["", *[f"- {note}" for note in p.cost.notes]]
     return "\n".join(lines).rstrip() + "\n"

@@ -27,6 +27,7 @@ class CompiledRequirement:
     article_says: str | None
     unverified: bool
     slot: int  # index of the test's value in the compiled function's result
+    kind: str = "eligibility"  # or "arrangement": something a host or the person arranges on the way
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class CompiledWarning:
     citations: tuple[str, ...]
     origin: str
     slot: int
+    source_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class CompiledStep:
     blocks_start: bool
     citations: tuple[str, ...]
     slot: int  # the value of its `when`
+    weeks_typical: float = 0.0
+    consular_wait: str | None = None  # the consular-wait class whose published wait replaces its weeks
+    source_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,46 @@ class CompiledFee:
     payer: str
     citations: tuple[str, ...]
     slot: int  # the value of its `when`
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledProgram:
+    """A host programme that uses the pathway, and whom it takes (its `takes` test's slot)."""
+
+    id: str
+    name: str
+    institution: str
+    kind: str
+    takes_text: str | None
+    address: str | None
+    citations: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    slot: int
+
+
+@dataclass(frozen=True)
+class PostWait:
+    """The published wait for an interview appointment at one post, for one class of visas."""
+
+    post: str
+    weeks: float
+    snapshot: date
+    citations: tuple[str, ...]
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScheduledEvent:
+    """A policy event with its dates, to warn of those that begin or end before a start date."""
+
+    id: str
+    name: str
+    starts: date
+    ends: date | None
+    visas: tuple[str, ...]  # the visas its effects reach (empty: all)
+    text: str
+    citations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -87,6 +132,7 @@ class PerDiem:
     end: date
     localities: tuple[Locality, ...]
     citations: tuple[str, ...]
+    source_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +152,13 @@ class CompiledPathway:
     steps: tuple[CompiledStep, ...] = ()  # in an order where each comes after what it waits for
     fees: tuple[CompiledFee, ...] = ()  # entries in force on the rules' date
     barriers: tuple[Barrier, ...] = ()
+    programs: tuple[CompiledProgram, ...] = ()
+    jurisdiction: str = "ca"
+    visa_name: str = ""
+    authorization_name: str = ""  # the route's name for routes of `none`
+    summary: str = ""
+    summary_citations: tuple[str, ...] = ()
+    summary_sources: tuple[str, ...] = ()
     # picks the requirements' values out of all values, in one C call
     pick: object = field(default=None, compare=False, repr=False)
 
@@ -125,6 +178,12 @@ class Rules:
     last_checked: date | None
     per_diem: tuple[PerDiem, ...] = ()
     stale: tuple[str, ...] = ()  # notes on policy facts last checked long before the rules' date
+    # country -> consular-wait class -> the shortest published wait among the country's posts
+    waits: dict = field(default_factory=dict)
+    processing: tuple[float, float, float] = (0.0, 0.0, 0.0)  # after the interview: fastest, typical, worst weeks
+    processing_citations: tuple[str, ...] = ()
+    schedule: tuple[ScheduledEvent, ...] = ()  # every policy event, with its dates
+    arrangement_facts: frozenset = frozenset()
     # flat profile facts -> tuple of values by slot; rebuilt from the trees, never pickled
     evaluate: object = field(default=None, compare=False, repr=False)
 
@@ -134,4 +193,5 @@ class Rules:
 
     def __reduce__(self):
         return (Rules, (self.as_of, self.pathways, self.categories, self.trees, self.events, self.last_checked,
-                        self.per_diem, self.stale))
+                        self.per_diem, self.stale, self.waits, self.processing, self.processing_citations,
+                        self.schedule, self.arrangement_facts))

@@ -16,7 +16,15 @@ from typing import Any, Iterable, Iterator, Mapping
 from ..rules.profile import Profile, ProfileChecker, ProfileError
 from ..rules.vocabulary import CONTACT_LEVELS, VISAS
 from .compiled import Rules
-from .evaluate import Evaluation, PathwayResult, evaluate, judge
+from .evaluate import Evaluation, evaluate, judge
+
+
+class UnknownPathway(KeyError):
+    """A pathway id the knowledge base does not have; `known` lists those it has."""
+
+    def __init__(self, pathway_id: str, known: list[str]):
+        super().__init__(pathway_id)
+        self.pathway_id, self.known = pathway_id, known
 
 
 def _vocabularies(kb) -> dict[str, frozenset[str]]:
@@ -37,6 +45,7 @@ class Engine:
         self._key = key
         self._checker: ProfileChecker | None = None
         self._rules: dict[date, Rules] = {}
+        self._builders: dict = {}
 
     @classmethod
     def load(cls, root: Path | None = None) -> "Engine":
@@ -83,38 +92,133 @@ class Engine:
         """A valid profile, or ProfileError naming each bad field."""
         return self.checker.check(data)
 
-    def as_of(self, profile: Profile, as_of: date | None) -> date:
-        """The contract's default: the given date, else the profile's start_date, else today."""
-        return as_of or profile.get("start_date") or date.today()
+    def as_of(self, profile: Profile | None = None, as_of: date | None = None) -> date:
+        """The day of the evaluation: the given date, else today (never the start date: the
+        plan begins on the day of the evaluation and is measured against the start date)."""
+        return as_of or date.today()
 
-    def find(self, data: Any, as_of: date | None = None) -> Evaluation:
-        profile = data if isinstance(data, Profile) else self.check(data)
-        return evaluate(self.rules(self.as_of(profile, as_of)), profile)
+    def _builder(self, as_of: date):
+        from .build import Builder
 
-    def explain(self, profile: Profile, pathway_id: str, as_of: date | None = None) -> PathwayResult:
-        """One pathway's verdict, whatever the person's category; KeyError if unknown."""
-        rules = self.rules(self.as_of(profile, as_of))
+        found = self._builders.get(as_of)
+        if found is None:
+            found = self._builders[as_of] = Builder(self.rules(as_of))
+        return found
+
+    def _profile(self, data: Any) -> Profile:
+        return data if isinstance(data, Profile) else self.check(data)
+
+    def evaluate(self, data: Any, as_of: date | None = None) -> Evaluation:
+        """The bare three-valued evaluation (statuses only), for the interview and tests."""
+        return evaluate(self.rules(self.as_of(None, as_of)), self._profile(data))
+
+    def find(self, data: Any, as_of: date | None = None) -> "Verdict":
+        """The verdict on every pathway of the person's category: statuses, requirements, plans,
+        costs, barriers and programmes, built once. ProfileError names each bad field."""
+        day = self.as_of(None, as_of)
+        return self._builder(day).verdict(evaluate(self.rules(day), self._profile(data)))
+
+    def explain(self, data: Any, pathway_id: str, as_of: date | None = None) -> "PathwayVerdict":
+        """One pathway's verdict, whatever the person's category; UnknownPathway if there is none."""
+        day = self.as_of(None, as_of)
+        profile, rules = self._profile(data), self.rules(day)
         pathway = next((p for p in rules.pathways if p.id == pathway_id), None)
         if pathway is None:
-            raise KeyError(pathway_id)
-        return judge(pathway, rules.evaluate(profile.facts))
+            raise UnknownPathway(pathway_id, [p.id for p in rules.pathways])
+        return self._builder(day).pathway(judge(pathway, rules.evaluate(profile.facts)), profile)
+
+    plan = explain  # a pathway's verdict carries its plan: steps with dates, timeline, costs
 
     def pathway_ids(self) -> list[str]:
         return [p.id for p in self.rules(date.today()).pathways]
 
+    # The knowledge base, for listings, the browser and the workspace --------------------
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of the knowledge base: verdicts made under another one may have moved."""
+        return self._key or "in-memory"
+
+    def knowledge_kinds(self) -> list[str]:
+        from .knowledge_items import KINDS
+
+        return list(KINDS) + ["sources"]
+
+    def knowledge(self, kind: str) -> list[dict]:
+        """Every item of a kind (visas, authorizations, pathways, policies, programs...), JSON-ready."""
+        from .knowledge_items import listing
+
+        return listing(self.kb, kind)
+
+    def knowledge_item(self, kind: str, item_id: str) -> dict | None:
+        """One item with every source it cites; None if there is none with that id."""
+        from .knowledge_items import item
+
+        return item(self.kb, kind, item_id)
+
+    def detail(self, item_id: str) -> dict | None:
+        """A visa, authorization or pathway by its code or id, with its sources."""
+        from .knowledge_items import detail
+
+        return detail(self.kb, item_id)
+
+    def categories(self) -> list[dict]:
+        """The article's categories: id, name, figure number."""
+        return [{"id": c.id, "name": c.name, "figure": c.figure} for c in self.kb.categories.values()]
+
+    def figure(self, category: str) -> dict | None:
+        """The article's figure for a category as data: each pathway's visa, authorization and contact."""
+        from .knowledge_items import figure
+
+        return figure(self.kb, category)
+
+    def pathways(self) -> list[dict]:
+        """Every pathway: id, name, visa, authorization, patient contact, categories, and whether a host
+        programme that uses it works through an affiliation agreement."""
+        agreement = {p for g in self.kb.programs.values() if g.kind == "affiliation-agreement" for p in g.pathways}
+        return [{"id": p.id, "name": p.name, "visa": p.visa, "authorization": p.authorization,
+                 "patient_contact": p.patient_contact, "categories": list(p.categories),
+                 "needs_agreement": p.id in agreement} for p in self.kb.pathways.values()]
+
+    def check_knowledge(self, today: date | None = None) -> list:
+        """Every problem of the knowledge files, with file and line; stale facts as severity "stale"."""
+        from ..rules.loader import check_knowledge
+
+        return check_knowledge(self._root, today=today) if self._root else []
+
     # The interview and the words of questions -------------------------------------------
 
     def next_question(self, profile: Profile, skipped: Iterable[str] = (), as_of: date | None = None):
-        """Where the interview stands for this profile: the next question (None when done) and why.
-        The pages and the API both ask through this, so they ask the same questions in the same order."""
+        """Where the interview stands for this profile: the next question (None when done), its
+        phase (wish, eligibility, planning) and why it ended (interview.Progress). The pages and
+        the API both ask through this, so they ask the same questions in the same order."""
         from .interview import Interviewer
 
         rules = self.rules(self.as_of(profile, as_of))
-        return Interviewer(rules, self.kb.facts, self.checker.vocabularies).progress(profile, skipped)
+        labels = {name: self.labels(name) for name, d in self.kb.facts.items() if d.vocabulary}
+        return Interviewer(rules, self.kb.facts, self.checker.vocabularies, labels).progress(profile, skipped)
 
     def facts(self) -> Mapping[str, Any]:
         """Every profile fact's definition: type, question, help, values and their labels."""
         return MappingProxyType(self.kb.facts)
+
+    def question(self, fact: str):
+        """The question that asks `fact` (interview.Question: words, values in order, labels,
+        phase), whether or not it is the next one; KeyError if there is no such fact."""
+        from .interview import question_of
+
+        return question_of(fact, self.kb.facts[fact], self.checker.vocabularies, self.labels(fact))
+
+    def labels(self, fact: str) -> dict[str, str]:
+        """The words for each value of a fact: facts.yaml's `labels`, completed for a
+        vocabulary by the knowledge base's own names (visas, countries). KeyError if unknown."""
+        definition = self.kb.facts[fact]
+        names: dict[str, str] = {}
+        if definition.vocabulary == "countries":
+            names = self.country_names()
+        elif definition.vocabulary == "visas-or-none":
+            names = {code: visa.name for code, visa in self.kb.visas.items()}
+        return {**names, **definition.labels}
 
     def vocabulary(self, name: str) -> frozenset[str]:
         """The codes a fact of that vocabulary accepts (countries, visas-or-none, contact-levels)."""
@@ -124,7 +228,51 @@ class Engine:
         """ISO code -> the country's name, as the knowledge base's list gives it."""
         return {m.code: m.name for m in self.kb.lists["countries"].members}
 
-    def find_batch(self, items: Iterable[Any], as_of: date | None = None) -> Iterator[Evaluation | ProfileError]:
+    def country_aliases(self) -> dict[str, str]:
+        """Each common spelling of a country's name that the list gives (countries.yaml
+        `aliases`: Ivory Coast, South Korea) -> its ISO code."""
+        return {alias: m.code for m in self.kb.lists["countries"].members for alias in m.aliases}
+
+    def country_code(self, text: str) -> str | None:
+        """The ISO code of the country `text` names: its code, its name or one of its aliases
+        (countries.yaml), in any case, with or without accents and punctuation. None for
+        anything else: no spelling is guessed."""
+        from .interview import name_key
+
+        index = getattr(self, "_country_index", None)
+        if index is None:
+            index = {}
+            for m in self.kb.lists["countries"].members:
+                for name in (m.code, m.name, *m.aliases):
+                    index.setdefault(name_key(name), m.code)
+            self._country_index = index
+        key = name_key(text)
+        return index.get(key) if key else None
+
+    def country_codes(self, text: str) -> tuple[list[str], list[str]]:
+        """(codes, not understood) for nationalities separated by commas: "Uganda, KE" ->
+        (["UG", "KE"], []). A name that holds a comma ("Korea, Republic of") is read whole."""
+        parts = [p.strip() for p in text.split(",")]
+        codes: list[str] = []
+        unknown: list[str] = []
+        i = 0
+        while i < len(parts):
+            if not parts[i]:
+                i += 1
+                continue
+            for j in range(len(parts), i, -1):  # the longest run of parts that names a country
+                code = self.country_code(", ".join(parts[i:j]))
+                if code:
+                    if code not in codes:
+                        codes.append(code)
+                    i = j
+                    break
+            else:
+                unknown.append(parts[i])
+                i += 1
+        return codes, unknown
+
+    def find_batch(self, items: Iterable[Any], as_of: date | None = None) -> Iterator["Verdict | ProfileError"]:
         for data in items:
             try:
                 yield self.find(data, as_of)

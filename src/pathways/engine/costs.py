@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .compiled import PerDiem, Rules
-from .evaluate import PathwayResult
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,7 @@ class CostItem:
     payer: str
     citations: tuple[str, ...]
     step: str | None = None
+    sources: tuple[str, ...] = ()  # the citations' source ids
 
     @property
     def usd(self) -> float | None:
@@ -41,9 +41,27 @@ class Costs:
     def total(self, bound: str, payer: str | None = None) -> float:
         return sum(getattr(i, f"usd_{bound}") or 0 for i in self.items if payer is None or i.payer == payer)
 
+    @property
+    def min(self) -> float:
+        return self.total("min")
 
-def fee_items(result: PathwayResult) -> list[CostItem]:
-    values, pathway = result.values, result.pathway
+    @property
+    def max(self) -> float:
+        return self.total("max")
+
+    @property
+    def by_payer(self) -> dict[str, tuple[float, float]]:
+        """payer -> (min, max), for the payers that pay anything here."""
+        return {p: (self.total("min", p), self.total("max", p))
+                for p in ("person", "host", "either") if any(i.payer == p for i in self.items)}
+
+    def at_step(self, step_id: str) -> float | None:
+        """What the step costs at most, or None when it pays nothing."""
+        paid = [i.usd_max for i in self.items if i.step == step_id and i.usd_max is not None]
+        return sum(paid) if paid else None
+
+
+def fee_items(pathway, values) -> list[CostItem]:
     by_id: dict[str, list] = {}
     for fee in pathway.fees:
         by_id.setdefault(fee.id, []).append(fee)
@@ -58,7 +76,7 @@ def fee_items(result: PathwayResult) -> list[CostItem]:
                     continue
                 low = fee.usd if owed is True else 0.0
                 items.append(CostItem(fee.id, fee.text, low if fee.usd is not None else None, fee.usd,
-                                      fee.payer, fee.citations, step.id))
+                                      fee.payer, fee.citations, step.id, fee.source_ids))
     return items
 
 
@@ -94,6 +112,7 @@ def living_item(rules: Rules, profile, arrive: date) -> tuple[CostItem | None, s
     if not totals:
         return None, f"Living costs are left out: no per diem locality lists {city}."
     citations = tuple(dict.fromkeys(c for t in used.values() for c in t.citations))
+    sources = tuple(dict.fromkeys(c for t in used.values() for c in t.source_ids))
     where = f"in {city}" if city else "in the cheapest to the dearest host city"
     note = None
     if any(t.end < arrive + timedelta(days=nights - 1) for t in used.values()):
@@ -101,11 +120,11 @@ def living_item(rules: Rules, profile, arrive: date) -> tuple[CostItem | None, s
     text = (f"Housing and meals for {nights} nights {where}, at the federal per diem rates "
             f"(maximum lodging plus meals and incidentals).")
     return CostItem("living-costs", text, round(min(totals.values()), 2), round(max(totals.values()), 2),
-                    "person", citations), note
+                    "person", citations, None, sources), note
 
 
-def costs(rules: Rules, result: PathwayResult, profile, arrive: date) -> Costs:
-    items = fee_items(result)
+def costs(rules: Rules, pathway, values, profile, arrive: date) -> Costs:
+    items = fee_items(pathway, values)
     notes = []
     living, note = living_item(rules, profile, arrive)
     if living:

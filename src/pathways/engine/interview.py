@@ -1,21 +1,35 @@
 """The interview: which question to ask next, and when to stop.
 
-The next question is the unknown fact whose answer settles the most requirements of the
-pathways still undecided (needs-info), weighing pathways that offer the contact the
-person wants three times; facts answered "I don't know" are not asked again. The
-interview stops as soon as no answer could change the best result: answers never close
-an open pathway (an unknown fact never opens one), so once no undecided pathway offers
-more patient contact than the best open one, nothing left to ask can improve it.
+It runs in three phases, each fact's `phase` in facts.yaml:
+
+1. **wish**: the contact the person wants (`desired_contact`), first, because it weighs
+   every question after it;
+2. **eligibility**: the unknown fact whose answer settles the most requirements of the
+   pathways still undecided (needs-info), weighing pathways that offer the contact the
+   person wants three times. The phase ends as soon as no answer could change the best
+   result: answers never close an open pathway (an unknown fact never opens one), so once
+   no undecided pathway offers more patient contact than the best open one, nothing left
+   to ask can improve it;
+3. **planning**: the start date, the length of stay and the host's city, in the order of
+   facts.yaml, so that the plan's dates and costs are the person's own. They are asked
+   only where some pathway is within reach: not blocked, or blocked only on requirements
+   a host or the person can arrange (facts of `kind: arrangement`).
+
+A fact answered "I don't know" (skipped) is never asked again, in any phase.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from .compiled import Rules
 from .evaluate import evaluate, judge
 from ..rules.profile import Profile
+from ..rules.vocabulary import CONTACT_LEVELS
+
+PHASES = ("wish", "eligibility", "planning")
 
 WANTED_WEIGHT = 3.0
 # What we expect people to answer, to weigh each possible answer of a question: most
@@ -32,16 +46,58 @@ class Question:
     type: str
     values: tuple[str, ...]
     score: float
+    phase: str = "eligibility"  # wish, eligibility or planning
+    labels: Mapping[str, str] = field(default_factory=dict)  # value -> the words a page shows
 
 
 @dataclass(frozen=True)
 class Progress:
-    """Where the interview stands: the next question (None when done) and why."""
+    """Where the interview stands: the next question (None when done), its phase, and why it ended."""
 
     question: Question | None
     asked: int  # facts answered or skipped so far
     remaining: int  # facts that could still matter, an upper bound on questions left
     done_because: str | None
+
+    @property
+    def phase(self) -> str | None:
+        """The phase of the next question (wish, eligibility, planning); None when done."""
+        return self.question.phase if self.question else None
+
+
+def name_key(text: str) -> str:
+    """A country's name as it is matched: without case, accents or punctuation, `&` read
+    as `and`, `St` as `Saint`, a leading `The` dropped ("Côte d'Ivoire", "cote divoire" and
+    "COTE D’IVOIRE" are one key). Nothing looser: no spelling is guessed."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"['’‘`´]", "", text.replace("&", " and "))
+    words = re.sub(r"[^0-9a-z]+", " ", text).split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return " ".join("saint" if w == "st" else w for w in words)
+
+
+def question_of(fact: str, definition, vocabularies: Mapping[str, frozenset],
+                labels: Mapping[str, str] | None = None, score: float = 0.0) -> Question:
+    """The question that asks `fact`: its words, its values in order and their labels
+    (`labels` completes facts.yaml's own), and its phase."""
+    words = {**(labels or {}), **definition.labels}
+    return Question(fact, definition.question, definition.help, definition.type,
+                    ordered_values(definition, vocabularies), score, _phase(definition) or "eligibility", words)
+
+
+def ordered_values(definition, vocabularies: Mapping[str, frozenset]) -> tuple[str, ...]:
+    """A choice's values in the order to show them: as facts.yaml lists them; contact
+    levels least to most; `none` first, then the rest sorted."""
+    if not definition.vocabulary:
+        return tuple(definition.values)
+    codes = vocabularies[definition.vocabulary]
+    if definition.vocabulary == "contact-levels":
+        return tuple(c for c in CONTACT_LEVELS if c in codes)
+    return tuple((["none"] if "none" in codes else []) + sorted(codes - {"none"}))
 
 
 def _candidate_values(fact: str, definition, rules: Rules, vocabularies) -> list[tuple[Any, float]]:
@@ -92,41 +148,75 @@ def _thresholds(rules: Rules, fact: str) -> set[float]:
 
 
 class Interviewer:
-    def __init__(self, rules: Rules, facts: Mapping[str, Any], vocabularies: Mapping[str, frozenset]):
+    def __init__(self, rules: Rules, facts: Mapping[str, Any], vocabularies: Mapping[str, frozenset],
+                 labels: Mapping[str, Mapping[str, str]] | None = None):
+        """`labels`: the words of each fact's values where facts.yaml does not give them
+        (visa names, country names), fact -> value -> words."""
         self.rules = rules
         self.facts = facts  # fact definitions (type, question, help, values...)
         self.vocabularies = vocabularies
-        self.askable = [name for name, d in facts.items() if d.eligibility]
+        self.labels = labels or {}
+        self.phases = {phase: [n for n, d in facts.items() if _phase(d) == phase] for phase in PHASES}
+        self.askable = self.phases["eligibility"]  # chosen by what they settle
+        self._eligible = set(self.askable)
 
     def _undecided(self, evaluation, skipped: set[str]):
-        """Needs-info pathways that an answer could still settle, and the best open contact."""
+        """Needs-info pathways that an eligibility answer could still settle, and the best open contact."""
         best_open = max((r.pathway.contact_rank for r in evaluation.pathways if r.status == "open"), default=-1)
         undecided = []
         for r in evaluation.pathways:
             if r.status != "needs-info":
                 continue
             open_facts = {f for req in r.missing("unknown") for f in req.facts
-                          if evaluation.profile.get(f) is None and f not in skipped}
+                          if f in self._eligible and evaluation.profile.get(f) is None and f not in skipped}
             if open_facts and r.pathway.contact_rank > best_open:
                 undecided.append((r, open_facts))
         return undecided, best_open
 
+    def _arrangement(self, requirement) -> bool:
+        kind = getattr(requirement, "kind", None)
+        if kind is not None:
+            return kind == "arrangement"
+        return bool(requirement.facts) and all(
+            getattr(self.facts.get(f), "kind", "eligibility") == "arrangement" for f in requirement.facts)
+
+    def _within_reach(self, evaluation) -> bool:
+        """Some pathway is open or undecided, or blocked only on what a host or the person can arrange."""
+        return any(r.status != "blocked" or all(self._arrangement(req) for req in r.missing("unmet"))
+                   for r in evaluation.pathways)
+
     def progress(self, profile: Profile, skipped: Iterable[str] = ()) -> Progress:
         skipped = set(skipped)
+
+        def left(phase: str) -> list[str]:
+            return [f for f in self.phases[phase] if profile.get(f) is None and f not in skipped]
+
+        asked = sum(1 for phase in PHASES for f in self.phases[phase] if profile.get(f) is not None or f in skipped)
         evaluation = evaluate(self.rules, profile)
         undecided, best_open = self._undecided(evaluation, skipped)
-        asked = sum(1 for f in self.askable if profile.get(f) is not None or f in skipped)
-        if not undecided:
-            because = ("a pathway with the most patient contact still possible is open" if best_open >= 0
-                       else "no answer left could open a pathway")
-            return Progress(None, asked, 0, because)
-        wanted = {"none": 0, "incidental": 1, "supervised": 2, "independent": 3}.get(profile.get("desired_contact"), 0)
         candidates = sorted({f for _, facts in undecided for f in facts}, key=self.askable.index)
-        best = max(candidates, key=lambda f: (self._score(f, profile, undecided, wanted), -self.askable.index(f)))
-        d = self.facts[best]
-        values = tuple(sorted(self.vocabularies[d.vocabulary]) if d.vocabulary else d.values)
-        question = Question(best, d.question, d.help, d.type, values, self._score(best, profile, undecided, wanted))
-        return Progress(question, asked, len(candidates), None)
+        wishes, planning = left("wish"), left("planning") if self._within_reach(evaluation) else []
+        remaining = len(wishes) + len(candidates) + len(planning)
+        if wishes:
+            return Progress(self._question(wishes[0]), asked, remaining, None)
+        if candidates:
+            desired = profile.get("desired_contact")
+            wanted = CONTACT_LEVELS.index(desired) if desired in CONTACT_LEVELS else 0
+            scores = {f: self._score(f, profile, undecided, wanted) for f in candidates}
+            best = max(candidates, key=lambda f: (scores[f], -self.askable.index(f)))
+            return Progress(self._question(best, scores[best]), asked, remaining, None)
+        if planning:
+            return Progress(self._question(planning[0]), asked, remaining, None)
+        if best_open >= 0:
+            because = "a pathway with the most patient contact still possible is open"
+        elif any(r.status == "needs-info" for r in evaluation.pathways):
+            because = "no question left could decide a pathway"
+        else:
+            because = "no answer left could open a pathway"
+        return Progress(None, asked, 0, because)
+
+    def _question(self, fact: str, score: float = 0.0) -> Question:
+        return question_of(fact, self.facts[fact], self.vocabularies, self.labels.get(fact, {}), score)
 
     def _score(self, fact: str, profile: Profile, undecided, wanted: int) -> float:
         """Expected number of undecided pathways' requirements the answer settles, weighted."""
@@ -145,3 +235,8 @@ class Interviewer:
                 # pathways nearer a decision count more: their answers end the interview sooner
                 total += weight * w * settled / (1 + result.unknown)
         return total
+
+
+def _phase(definition) -> str | None:
+    """The fact's phase (facts.yaml `phase`; eligibility by default; None: never asked)."""
+    return definition.phase or ("eligibility" if definition.eligibility else None)

@@ -122,3 +122,25 @@ def detail(kb, item_id: str) -> dict | None:
         return None
     item["sources"] = _sources(kb, item)
     return item
+
+
+def figure(kb, category: str) -> dict | None:
+    """The article's figure for a category (Figures 1 to 3) as data: a column per pathway with
+    its visa, authorization (or route) and the patient contact it allows."""
+    definition = kb.categories.get(category)
+    if definition is None:
+        return None
+    columns = []
+    for p in kb.pathways.values():
+        if category not in p.categories:
+            continue
+        visa, auth = kb.visas.get(p.visa), kb.authorizations.get(p.authorization)
+        auth_name = auth.name if auth else p.authorization
+        if auth and p.route:
+            auth_name = next((r.name for r in auth.routes if r.id == p.route), auth_name)
+        columns.append({"id": p.id, "name": p.name, "visa": visa.name if visa else p.visa,
+                        "authorization": auth_name, "patient_contact": p.patient_contact})
+    return {"category": category, "number": definition.figure, "name": definition.name, "columns": columns}
+
+
+KNOWLEDGE_KINDS = tuple(KINDS) + ("sources",)  # what the browser and the API list

@@ -1,11 +1,15 @@
 """When a person can start: the steps of a pathway laid out in time.
 
-Each step takes between `weeks_min` and `weeks_max` and starts when every step it
-waits for is done. Begun on `as_of`, the quickest the plan can go gives the earliest
-first day; the slowest gives the day everything is surely done. With a start date,
-`begin_by` is the last day to begin so that even the slow case is ready: the
-coordinator's "can this person start on 1 September?" is a yes or no, the step that
-decides it, and that date.
+Each step takes between its fastest and worst time, usually its typical time, and starts
+when every step it waits for is done. Work begins on the day of the evaluation
+(`as_of`): the fast case gives the earliest first day, the typical case the likely one,
+the slow case the day everything is surely done. With a start date, `begin_by` is the
+last day to begin for the typical plan to meet it and `begin_by_safe` the same for the
+slow plan. A consular interview's wait is the one published for the person's country
+where the knowledge base has it.
+
+Weeks become days in one place, `days()`: every date of a plan, a page, a PDF or a
+workspace checklist comes from here.
 """
 
 from __future__ import annotations
@@ -14,82 +18,132 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .compiled import CompiledStep
-from .evaluate import PathwayResult
+from .compiled import CompiledStep, PostWait, Rules
 
 
-@dataclass(frozen=True)
+def days(weeks: float) -> timedelta:
+    """Weeks as whole days, rounded up: a step of 1.5 weeks needs 11 days, not 10."""
+    return timedelta(days=math.ceil(round(weeks * 7, 6)))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Weeks, or weeks after work begins, in the fast, typical and slow cases."""
+
+    min: float
+    typical: float
+    max: float
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedStep:
     step: CompiledStep
-    start_min: float  # weeks after beginning, if every step goes fast
-    finish_min: float
-    start_max: float  # weeks after beginning, if every step is slow
-    finish_max: float
+    weeks: Span  # how long it takes (a consular wait: the person's post's)
+    starts: Span  # weeks after work begins
+    finishes: Span
+    due: date  # the last day to finish it for the typical plan to meet the start date (never before as_of)
+    wait: PostWait | None = None  # the published wait it uses, if any
 
 
-@dataclass(frozen=True)
-class Plan:
-    begin: date
-    steps: tuple[PlannedStep, ...]
-    earliest_start: date  # the first day of training if every step goes fast
-    ready_by: date  # the first day of training even if every step is slow
-    critical: tuple[str, ...]  # the steps that decide the slow case, first to last
-    deciding_step: str | None  # the longest of them
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    begin: date  # the day work begins: the evaluation's date
+    earliest_start: date  # first day of training if every step goes fast
+    likely_start: date  # ... if every step takes its typical time
+    ready_by: date  # ... even if every step is slow
     start_date: date | None
-    begin_by: date | None  # the last day to begin for the slow case to be ready on start_date
+    begin_by: date | None  # last day to begin for the typical plan to meet start_date
+    begin_by_safe: date | None  # ... for the slow plan
+    can_start: str | None  # yes | likely | only-if-fast | no (None without a start date)
+    deciding_step: str | None  # the longest step on the critical path
+    critical_path: tuple[str, ...]
 
     @property
-    def can_start(self) -> bool | None:
-        """On the start date: True if even the slow case is ready, False if not even the fast one is, else None."""
-        if self.start_date is None:
-            return None
-        if self.ready_by <= self.start_date:
-            return True
-        return False if self.earliest_start > self.start_date else None
+    def late(self) -> bool:
+        """The typical plan should already have begun: say "late: begin now", not a past date."""
+        return self.begin_by is not None and self.begin_by < self.begin
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    steps: tuple[PlannedStep, ...]
+    timeline: Timeline
 
     def step(self, step_id: str) -> PlannedStep | None:
         return next((p for p in self.steps if p.step.id == step_id), None)
 
 
-def _days(weeks: float) -> timedelta:
-    return timedelta(days=math.ceil(weeks * 7))
+def step_weeks(step: CompiledStep, wait: PostWait | None, rules: Rules) -> Span:
+    """A step's durations; an interview's are the post's published wait plus processing after it."""
+    if wait is None:
+        return Span(step.weeks_min, step.weeks_typical, step.weeks_max)
+    low, typical, high = rules.processing
+    return Span(min(step.weeks_min, wait.weeks), wait.weeks + typical, wait.weeks + high)
 
 
-def make_plan(result: PathwayResult, begin: date, start_date: date | None) -> Plan:
-    values = result.values
-    needed = [s for s in result.pathway.steps if values[s.slot] is not False]
+def can_start(timeline_fast: date, typical: date, slow: date, start_date: date | None) -> str | None:
+    if start_date is None:
+        return None
+    if slow <= start_date:
+        return "yes"
+    if typical <= start_date:
+        return "likely"
+    return "only-if-fast" if timeline_fast <= start_date else "no"
+
+
+def make_plan(rules: Rules, steps: tuple[CompiledStep, ...], values: tuple, begin: date, start_date: date | None,
+              waits: dict[str, PostWait]) -> Plan:
+    """The needed steps (those whose `when` is not false) in time, from `begin`."""
+    needed = [s for s in steps if values[s.slot] is not False]
     ids = {s.id for s in needed}
-    timing: dict[str, PlannedStep] = {}
+    timing: dict[str, tuple] = {}
     slowest_before: dict[str, str | None] = {}
     for s in needed:  # compiled steps come in an order where each follows what it waits for
         before = [timing[a] for a in s.after if a in ids]
-        start_min = max((b.finish_min for b in before), default=0.0)
-        start_max = max((b.finish_max for b in before), default=0.0)
-        slowest_before[s.id] = max(before, key=lambda b: b.finish_max).step.id if before else None
-        timing[s.id] = PlannedStep(s, start_min, start_min + s.weeks_min, start_max, start_max + s.weeks_max)
+        wait = waits.get(s.consular_wait) if s.consular_wait else None
+        weeks = step_weeks(s, wait, rules)
+        starts = Span(max((b[2].min for b in before), default=0.0), max((b[2].typical for b in before), default=0.0),
+                      max((b[2].max for b in before), default=0.0))
+        finishes = Span(starts.min + weeks.min, starts.typical + weeks.typical, starts.max + weeks.max)
+        slowest_before[s.id] = max(before, key=lambda b: b[2].max)[0].id if before else None
+        timing[s.id] = (s, weeks, finishes, starts, wait)
     blocking = [timing[s.id] for s in needed if s.blocks_start]
-    fast = max((p.finish_min for p in blocking), default=0.0)
-    slow = max((p.finish_max for p in blocking), default=0.0)
+    fast = max((t[2].min for t in blocking), default=0.0)
+    typical = max((t[2].typical for t in blocking), default=0.0)
+    slow = max((t[2].max for t in blocking), default=0.0)
     critical: list[str] = []
     if blocking:
-        last = max(blocking, key=lambda p: p.finish_max).step.id
+        last = max(blocking, key=lambda t: t[2].max)[0].id
         while last is not None:
             critical.insert(0, last)
             last = slowest_before[last]
-    deciding = max(critical, key=lambda i: timing[i].step.weeks_max, default=None)
-    begin_by = start_date - _days(slow) if start_date else None
-    return Plan(begin, tuple(timing.values()), begin + _days(fast), begin + _days(slow), tuple(critical), deciding,
-                start_date, begin_by)
+    deciding = max(critical, key=lambda i: timing[i][1].max, default=None)
+    begin_by = start_date - days(typical) if start_date else None
+    begin_by_safe = start_date - days(slow) if start_date else None
+    earliest, likely, ready = begin + days(fast), begin + days(typical), begin + days(slow)
+    timeline = Timeline(begin, earliest, likely, ready, start_date, begin_by, begin_by_safe,
+                        can_start(earliest, likely, ready, start_date), deciding, tuple(critical))
+    anchor = begin_by if begin_by is not None and begin_by >= begin else begin
+    planned = tuple(PlannedStep(s, weeks, starts, finishes, anchor + days(finishes.typical), wait)
+                    for s, weeks, finishes, starts, wait in timing.values())
+    return Plan(planned, timeline)
 
 
 def timeline_warning(plan: Plan) -> str | None:
-    """A sentence when the start date cannot be reached, or only if everything goes fast."""
-    if plan.can_start is True or plan.start_date is None:
+    """A sentence when the start date is at risk: not reachable, reachable only if fast, or
+    reachable on the typical plan but not if steps are slow."""
+    t = plan.timeline
+    if t.start_date is None or t.can_start == "yes":
         return None
-    step = plan.step(plan.deciding_step) if plan.deciding_step else None
-    decides = f" The step that decides it: {step.step.text.rstrip('.')} ({step.step.weeks_min:g} to {step.step.weeks_max:g} weeks)." if step else ""
-    if plan.can_start is False:
-        return (f"The start date {plan.start_date} cannot be reached if work begins on {plan.begin}: "
-                f"the earliest first day is {plan.earliest_start}.{decides}")
-    return (f"The start date {plan.start_date} is reached only if every step goes fast: to be safe, work should "
-            f"have begun by {plan.begin_by}.{decides}")
+    step = plan.step(t.deciding_step) if t.deciding_step else None
+    decides = (f" The step that decides it: {step.step.text.split('. ')[0].rstrip('.')} "
+               f"({step.weeks.min:g} to {step.weeks.max:g} weeks, usually {step.weeks.typical:g}).") if step else ""
+    if t.can_start == "no":
+        return (f"The start date {t.start_date} cannot be reached even if every step goes fast: begun on "
+                f"{t.begin}, the earliest first day is {t.earliest_start}.{decides}")
+    if t.can_start == "only-if-fast":
+        return (f"The start date {t.start_date} is reached only if every step goes fast: late, begin now. "
+                f"At the usual pace the first day would be {t.likely_start}.{decides}")
+    # "likely": the slow plan, begun today, would miss the start date
+    return (f"The start date {t.start_date} is met at the usual pace if work begins by {t.begin_by}; if every "
+            f"step is slow the first day would be {t.ready_by}.{decides}")

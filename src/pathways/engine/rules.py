@@ -13,11 +13,9 @@ from datetime import date
 from ..rules import schema
 from ..rules.assembly import active_events, fees_for, order_steps, requirements_for, steps_for, warnings_for
 from ..rules.expression import bind, facts_used, parse
-from ..rules.lint import bind_context
-from .compiled import (CONTACT_RANK, Barrier, CompiledFee, CompiledPathway, CompiledRequirement, CompiledStep,
-                       CompiledWarning, Locality, PerDiem, Rules)
-
-from ..rules.loader import POLICY_STALE_AFTER
+from ..rules.binding import POLICY_STALE_AFTER, bind_context
+from .compiled import (CONTACT_RANK, Barrier, CompiledFee, CompiledPathway, CompiledProgram, CompiledRequirement,
+                       CompiledStep, CompiledWarning, Locality, PerDiem, PostWait, Rules, ScheduledEvent)
 
 
 class _Slots:
@@ -40,6 +38,13 @@ def compile_rules(kb, as_of: date) -> Rules:
     def bound(text, visa, lists):
         return bind(parse(text), bind_context(kb, visa, lists, as_of), text)[0]
 
+    arranged = frozenset(name for name, d in kb.facts.items() if d.kind == "arrangement")
+
+    def kind(r, tree) -> str:
+        """Declared, else arrangement when every fact the test reads is one a host or the person arranges."""
+        facts = facts_used(tree)
+        return r.kind or ("arrangement" if facts and set(facts) <= arranged else "eligibility")
+
     category_slots = tuple((c.id, slots.add(bound(c.test, None, None))) for c in kb.categories.values())
     pathways = []
     for order, p in enumerate(kb.pathways.values()):
@@ -53,10 +58,10 @@ def compile_rules(kb, as_of: date) -> Rules:
             tree = bound(r.test, visa, part.lists)
             requirements.append(CompiledRequirement(
                 r.id, r.text, tuple(r.cite), tuple(labels[c] for c in r.cite), facts_used(tree),
-                part.origin, r.article_says, r.unverified, slots.add(tree)))
+                part.origin, r.article_says, r.unverified, slots.add(tree), kind(r, tree)))
         warnings = tuple(
             CompiledWarning(w.item.id, w.item.text, tuple(labels[c] for c in w.item.cite), w.origin,
-                            slots.add(bound(w.item.when, visa, w.lists)))
+                            slots.add(bound(w.item.when, visa, w.lists)), tuple(w.item.cite))
             for w in warnings_for(kb, p, events)
         )
         steps, _ = steps_for(kb, p, events)
@@ -65,17 +70,72 @@ def compile_rules(kb, as_of: date) -> Rules:
             raise ValueError("; ".join(problems))
         compiled_steps = tuple(
             CompiledStep(s.id, s.text, s.actor, s.weeks.min, s.weeks.max, tuple(sorted(waits[s.id])), tuple(s.fees),
-                         s.blocks_start, tuple(labels[c] for c in s.cite), slots.add(bound(s.when, visa, None)))
+                         s.blocks_start, tuple(labels[c] for c in _step_cite(s)), slots.add(bound(s.when, visa, None)),
+                         _typical(s.weeks), s.consular_wait, tuple(_step_cite(s)))
             for s in ordered)
         fees = tuple(
-            CompiledFee(f.id, f.text, f.usd, f.payer, tuple(labels[c] for c in f.cite), slots.add(bound(f.when, visa, None)))
+            CompiledFee(f.id, f.text, f.usd, f.payer, tuple(labels[c] for c in f.cite), slots.add(bound(f.when, visa, None)),
+                        tuple(f.cite))
             for f in fees_for(kb, p, events, as_of))
+        programs = tuple(
+            CompiledProgram(g.id, g.name, g.institution, g.kind, g.takes_text, g.address,
+                            tuple(labels[c] for c in (g.takes_cite or g.summary.cite)),
+                            tuple(g.takes_cite or g.summary.cite), slots.add(bound(g.takes, visa, None)))
+            for g in kb.programs.values() if p.id in g.pathways)
         pathways.append(CompiledPathway(
             p.id, p.name, p.visa, p.authorization, p.route, p.patient_contact,
             CONTACT_RANK[p.patient_contact], tuple(p.categories), tuple(requirements), warnings, order,
-            tuple(r.slot for r in requirements), compiled_steps, fees, _barriers(kb, p, labels)))
+            tuple(r.slot for r in requirements), compiled_steps, fees, _barriers(kb, p, labels), programs,
+            "ca", visa.name, _authorization_name(kb, p), p.summary.text,
+            tuple(labels[c] for c in p.summary.cite), tuple(p.summary.cite)))
+    waits, processing, processing_citations = _waits(kb, labels, as_of)
     return Rules(as_of, tuple(pathways), category_slots, tuple(slots.trees),
-                 tuple(e.id for e in events), kb.last_checked(), _per_diem(kb, labels), _stale(kb, events, as_of))
+                 tuple(e.id for e in events), kb.last_checked(), _per_diem(kb, labels), _stale(kb, events, as_of),
+                 waits, processing, processing_citations, _schedule(kb, labels), arranged)
+
+
+def _typical(weeks) -> float:
+    # until every step gives its typical time, the worst case stands in (never a guess below it)
+    return weeks.typical if weeks.typical is not None else weeks.max
+
+
+def _step_cite(step) -> list[str]:
+    return list(dict.fromkeys(list(step.cite) + list(step.weeks.cite)))
+
+
+def _authorization_name(kb, p: schema.Pathway) -> str:
+    auth = kb.authorizations[p.authorization]
+    return next((r.name for r in auth.routes if r.id == p.route), auth.name) if p.route else auth.name
+
+
+def _waits(kb, labels, as_of: date):
+    """Country -> class -> the shortest wait among its posts, from the latest snapshot read by `as_of`
+    (the latest of all when none was read by then)."""
+    snapshots = sorted(kb.consular_waits.values(), key=lambda w: w.snapshot)
+    if not snapshots:
+        return {}, (0.0, 0.0, 0.0), ()
+    usable = [w for w in snapshots if w.snapshot <= as_of] or snapshots[:1]
+    found: dict[str, dict[str, PostWait]] = {}
+    for snapshot in usable:  # later snapshots replace earlier figures for the same country and class
+        latest: dict[str, dict[str, PostWait]] = {}
+        for post in snapshot.posts:
+            for cls, weeks in post.weeks.items():
+                wait = PostWait(post.post, weeks, snapshot.snapshot, tuple(labels[c] for c in post.cite), tuple(post.cite))
+                best = latest.setdefault(post.country, {}).get(cls)
+                if best is None or wait.weeks < best.weeks:
+                    latest[post.country][cls] = wait
+        for country, classes in latest.items():
+            found.setdefault(country, {}).update(classes)
+    last = usable[-1]
+    proc = last.processing
+    return found, (proc.min, _typical(proc), proc.max), tuple(labels[c] for c in last.processing_cite)
+
+
+def _schedule(kb, labels) -> tuple[ScheduledEvent, ...]:
+    return tuple(
+        ScheduledEvent(e.id, e.name, e.starts, e.ends, tuple(dict.fromkeys(v for f in e.effects for v in f.visas)),
+                       e.summary.text, tuple(labels[c] for c in e.summary.cite))
+        for e in sorted(kb.policies.values(), key=lambda e: e.starts))
 
 
 def _barriers(kb, p: schema.Pathway, labels) -> tuple[Barrier, ...]:
@@ -93,7 +153,7 @@ def _per_diem(kb, labels) -> tuple[PerDiem, ...]:
         PerDiem(t.id, t.from_, t.until,
                 tuple(Locality(l.id, l.name, tuple(l.cities), tuple(l.lodging_by_month), l.meals_and_incidentals)
                       for l in t.localities),
-                tuple(labels[c] for c in t.summary.cite))
+                tuple(labels[c] for c in t.summary.cite), tuple(t.summary.cite))
         for t in sorted(kb.living.values(), key=lambda t: t.from_))
 
 

@@ -40,31 +40,28 @@ def _arrow(x: float, y: float) -> str:
             f'<polygon points="{cx - 5},{y + ARROW - 8} {cx + 5},{y + ARROW - 8} {cx},{y + ARROW}" fill="#374151"/>')
 
 
-def draw_category(kb, category: str) -> str:
-    definition = kb.categories[category]
-    pathways = [p for p in kb.pathways.values() if category in p.categories]
-    width = MARGIN * 2 + len(pathways) * COLUMN + max(len(pathways) - 1, 0) * GAP
+def draw_category(figure: dict) -> str:
+    """The SVG of `Engine.figure(category)`."""
+    columns = figure["columns"]
+    title = f"Figure {figure['number']}: {escape(figure['name'])}"
+    width = MARGIN * 2 + len(columns) * COLUMN + max(len(columns) - 1, 0) * GAP
     height = TOP + 3 * BOX_H + 2 * ARROW + 60
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, sans-serif" role="img" '
-             f'aria-label="Figure {definition.figure}: {escape(definition.name)}">',
-             f'<title>Figure {definition.figure}: {escape(definition.name)}</title>',
-             f'<text x="{MARGIN}" y="28" font-size="16" font-weight="bold">Figure {definition.figure}. '
-             f'{escape(definition.name)}</text>',
+             f'aria-label="{title}">',
+             f'<title>{title}</title>',
+             f'<text x="{MARGIN}" y="28" font-size="16" font-weight="bold">Figure {figure["number"]}. '
+             f'{escape(figure["name"])}</text>',
              f'<text x="{MARGIN}" y="48" font-size="11" fill="#4b5563">Visa, then California authorization, '
              f'then patient contact. Drawn from the knowledge base.</text>']
-    for i, p in enumerate(pathways):
+    for i, c in enumerate(columns):
         x, y = MARGIN + i * (COLUMN + GAP), TOP
-        visa, auth = kb.visas.get(p.visa), kb.authorizations.get(p.authorization)
-        parts.append(f'<g id="{escape(p.id)}"><title>{escape(p.name)}</title>')
-        parts.append(_box(x, y, visa.name if visa else p.visa, "#dbeafe"))
+        parts.append(f'<g id="{escape(c["id"])}"><title>{escape(c["name"])}</title>')
+        parts.append(_box(x, y, c["visa"], "#dbeafe"))
         parts.append(_arrow(x, y + BOX_H))
-        auth_name = auth.name if auth else p.authorization
-        if auth and p.route:
-            auth_name = next((r.name for r in auth.routes if r.id == p.route), auth_name)
-        parts.append(_box(x, y + BOX_H + ARROW, auth_name, "#ede9fe"))
+        parts.append(_box(x, y + BOX_H + ARROW, c["authorization"], "#ede9fe"))
         parts.append(_arrow(x, y + 2 * BOX_H + ARROW))
-        parts.append(_box(x, y + 2 * (BOX_H + ARROW), CONTACT_TEXT[p.patient_contact], CONTACT_FILL[p.patient_contact]))
+        parts.append(_box(x, y + 2 * (BOX_H + ARROW), CONTACT_TEXT[c["patient_contact"]], CONTACT_FILL[c["patient_contact"]]))
         parts.append("</g>")
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

@@ -10,16 +10,16 @@ from __future__ import annotations
 from typing import Iterator
 
 from . import schema
-from .assembly import list_members, requirements_for
-from .expression import BindContext, ExpressionError, bind, parse
+from .assembly import fees_for, list_members, order_steps, requirements_for, steps_for
+from .binding import bind_context
+from .expression import ExpressionError, bind, parse
+from .vocabulary import CONTRACT
 from .yamlfile import Problem, YamlFile
 
 CITE_KEYS = ("cite", "legal_basis")
 
 
 def lint(kb, files: dict[str, YamlFile]) -> list[Problem]:
-    from .loader import CONTRACT
-
     problems: list[Problem] = []
     problems += _citations(kb, files)
     problems += _references(kb, files)
@@ -111,34 +111,6 @@ def _references(kb, files) -> list[Problem]:
     return problems
 
 
-def allowed_values(kb):
-    countries = frozenset(list_members(kb.lists["countries"], None)) if "countries" in kb.lists else None
-    from .vocabulary import CONTACT_LEVELS, VISAS
-
-    vocabularies = {
-        "countries": countries,
-        "visas-or-none": frozenset(VISAS) | {"none"},
-        "contact-levels": frozenset(CONTACT_LEVELS),
-    }
-
-    def lookup(fact: str):
-        definition = kb.facts.get(fact)
-        if definition is None:
-            return None
-        if definition.vocabulary:
-            return vocabularies[definition.vocabulary]
-        return frozenset(definition.values) if definition.values else None
-
-    return lookup
-
-
-def bind_context(kb, visa: schema.Visa | None, lists, on=None) -> BindContext:
-    all_lists = {key: list_members(cl, on) for key, cl in kb.lists.items()}
-    all_lists.update({key: frozenset(codes) for key, codes in (lists or {}).items()})
-    visa_attrs = {"work_authorized": visa.work_authorization.allowed if visa else False}
-    return BindContext(kb.facts, all_lists, visa_attrs, allowed_values(kb))
-
-
 def _expression_sites(kb):
     """(kind, id, loc, text, visa, lists) for every test and `when` in the base."""
     for i, c in enumerate(kb.categories.values()):
@@ -184,8 +156,6 @@ def _tests(kind, key, loc, holder, visa, lists):
 
 def _plans(kb, files) -> list[Problem]:
     """Each pathway's steps resolve and do not wait in a cycle; every fee a step pays exists."""
-    from .assembly import fees_for, order_steps, steps_for
-
     problems = []
     for pid, p in kb.pathways.items():
         steps, clashes = steps_for(kb, p, kb.policies.values())

@@ -13,12 +13,12 @@ from pathlib import Path
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import schema
-from .vocabulary import AUTHORIZATIONS, CATEGORIES, VISAS
+from .binding import POLICY_STALE_AFTER
+from .lint import citing, lint
 from .location import KNOWLEDGE_ROOT, fingerprint
 from .yamlfile import Problem, YamlFile, read_yaml
 
 STALE_AFTER = timedelta(days=365)
-POLICY_STALE_AFTER = timedelta(days=120)  # policy moves fast: re-check dated events every four months
 
 
 class KnowledgeError(Exception):
@@ -151,8 +151,6 @@ def load_knowledge(root: Path = KNOWLEDGE_ROOT) -> Knowledge:
 def check_knowledge(root: Path = KNOWLEDGE_ROOT, today: date | None = None) -> list[Problem]:
     """Every problem, plus each fact whose source was last checked more than a year
     before today (severity "stale"), with the file and line of the fact."""
-    from .lint import citing
-
     kb, problems, files = _load(root)
     today = today or date.today()
     stale = {sid: s for sid, s in kb.sources.items() if today - s.checked > STALE_AFTER}
@@ -169,15 +167,10 @@ def check_knowledge(root: Path = KNOWLEDGE_ROOT, today: date | None = None) -> l
 
 
 def _load(root: Path) -> tuple[Knowledge, list[Problem], dict[str, YamlFile]]:
-    from .lint import lint  # the cross-reference checks
-
     kb, problems, files = _read_all(root)
     kb.fingerprint = fingerprint(root)
-    problems += lint(kb, files)
+    problems += lint(kb, files)  # the cross-reference checks
     return kb, problems, files
 
 
 __all__ = ["Knowledge", "KnowledgeError", "Problem", "load_knowledge", "check_knowledge", "KNOWLEDGE_ROOT"]
-
-# What the contract names and the knowledge base must define, checked by lint.
-CONTRACT = {"visas": VISAS, "authorizations": AUTHORIZATIONS, "categories": CATEGORIES}

@@ -6,26 +6,13 @@ accepted too: its `profile` is the profile and its `as_of` the default date.
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date
 from typing import Any
 
-import yaml
+from . import yaml12
 
 SCENARIO_KEYS = {"name", "as_of", "profile", "expect"}
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """YAML 1.2 booleans: only true/false. In YAML 1.1 `NO` (Norway) would read as false."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-for _first in "tTfF":
-    _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list(_first))
 
 
 class ProfileFileError(Exception):
@@ -43,8 +30,8 @@ def read_profile(path: str) -> tuple[Any, date | None]:
     except UnicodeDecodeError:
         raise ProfileFileError([f"PROFILE: {path} is not UTF-8 text"]) from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # JSON is YAML too
-    except yaml.YAMLError as error:
+        data = yaml12.load(text)  # JSON is YAML too; `NO` (Norway) stays a string
+    except yaml12.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ProfileFileError([f"PROFILE: not valid YAML or JSON{where}: {getattr(error, 'problem', error)}"]) from None

@@ -253,6 +253,9 @@ class ListMember(Strict):
     from_: date = Field(alias="from")
     until: date | None = None
     note: str | None = None
+    # other common spellings of the name, where they differ from it (Ivory Coast, South Korea):
+    # the interview accepts them as well as the name and the code
+    aliases: list[str] = []
 
 
 class CodeList(Strict):
@@ -317,10 +320,34 @@ class FactDefinition(Strict):
     minimum: float | None = None
     maximum: float | None = None
     eligibility: bool = True  # False for facts that only shape the plan (dates, wishes)
+    # when the interview asks it: `wish` first (what the person wants weighs the rest), then
+    # `eligibility` (chosen by what they settle), then `planning` (dates, length, city: the
+    # person's own costs and deadlines), in the order of facts.yaml. Left out: `eligibility`,
+    # or never asked where `eligibility` is false.
+    phase: Literal["wish", "eligibility", "planning"] | None = None
     # what a requirement that reads only facts of kind `arrangement` is: something a host or
     # the person arranges on the way (an offer, an appointment, a dean's approval)
     kind: RequirementKind = "eligibility"
     labels: dict[str, str] = {}  # words for each value (yes/no, choices), as the pages show them
+
+    @property
+    def interview_phase(self) -> str | None:
+        """The phase of the interview that asks this fact; None: never asked."""
+        return self.phase or ("eligibility" if self.eligibility else None)
+
+    @model_validator(mode="after")
+    def _labels_name_values(self):
+        if self.type == "bool":
+            allowed = {"true", "false"}
+        elif self.values:
+            allowed = set(self.values)
+        else:
+            return self  # a vocabulary's codes: checked against it where it is known
+        unknown = sorted(set(self.labels) - allowed)
+        if unknown:
+            raise ValueError(f"labels for values the fact does not have: {', '.join(unknown)}; "
+                             f"its values: {', '.join(sorted(allowed))}")
+        return self
 
 
 class Locality(Strict):

@@ -13,3 +13,7 @@ CONTACT_LEVELS = ("none", "incidental", "supervised", "independent")  # least to
 CATEGORIES = ("student", "img-under-3", "img-3-plus")
 PATHWAY_STATUSES = ("open", "needs-info", "blocked")
 REQUIREMENT_STATUSES = ("met", "unmet", "unknown")
+
+# What the contract names and the knowledge base must define (checked by rules/lint.py):
+# the Knowledge attribute -> the names.
+CONTRACT = {"visas": VISAS, "authorizations": AUTHORIZATIONS, "categories": CATEGORIES}

@@ -1,4 +1,8 @@
-"""YAML files read with the line of every key, so errors can name file and line."""
+"""YAML files read with the line of every key, so errors can name file and line.
+
+Read as YAML 1.2 (rules/yaml12.py), as profiles are: an unquoted `NO` in a list of
+countries is Norway, not false.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from . import yaml12
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,9 @@ class YamlFile:
 def read_yaml(path: Path, name: str) -> tuple[YamlFile | None, list[Problem]]:
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as error:
+        node = yaml12.compose(text)
+        data = yaml12.load(text)
+    except yaml12.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
         reason = getattr(error, "problem", None) or str(error)

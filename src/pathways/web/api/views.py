@@ -14,14 +14,11 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 
-from ...engine.interview import Interviewer
-from ...engine.report import evaluation_json
-from ...engine.knowledge_items import KINDS, item, listing
-from ...rules.profile import ProfileError
+from pathways import DETAILS, KNOWLEDGE_KINDS, ProfileError, verdict_json
 from ..engine import get_engine
 
 api = NinjaAPI(title="Exchange Pathways API", version="1",
-               description="Pathways to hands-on clinical training in California: the contract of ../shared/CONTRACT.md.",
+               description="Pathways to hands-on clinical training in California: the contract of docs/contract.md in the project's repository.",
                urls_namespace="api")  # docs: ninja's own Swagger files, served locally (ninja is an app)
 
 @api.exception_handler(ValidationError)
@@ -52,6 +49,23 @@ class NextQuestionIn(Schema):
     skipped: list[str] = []
 
 
+class QuestionOut(Schema):
+    fact: str
+    question: str
+    help: str
+    type: str
+    values: list[str]
+    labels: dict[str, str]  # value -> the words the interview page shows for it
+    phase: str  # wish, eligibility or planning
+
+
+class NextQuestionOut(Schema):
+    question: QuestionOut | None
+    asked: int
+    remaining: int
+    done_because: str | None
+
+
 def _profile_or_422(data: Any):
     try:
         return get_engine().check(data)
@@ -65,7 +79,7 @@ def _problems(error: ProfileError) -> dict:
 
 PROFILE_BODY = {"requestBody": {"required": True, "content": {"application/json": {
     "schema": {"type": "object", "additionalProperties": True,
-               "description": "A profile: the fields of ../shared/CONTRACT.md section 1, every one optional."},
+               "description": "A profile: the fields of the contract's section 1 (docs/contract.md), every one optional."},
     "example": PROFILE_EXAMPLE}}}}
 
 
@@ -80,41 +94,51 @@ def _body(request: HttpRequest):
 @api.post("/evaluate", response={200: dict, 422: Problems}, summary="Evaluate a profile against every pathway",
           openapi_extra=PROFILE_BODY)
 def evaluate(request: HttpRequest,
-             as_of: date | None = Query(None, description="The rules in force on this date (default: start_date, else today).")):
+             as_of: date | None = Query(None, description="The day of the evaluation: the rules in force that day "
+                                        "decide, and every plan begins that day (default: today)."),
+             detail: str = Query("full", description="full, or summary (per pathway: status, reachable, unmet, "
+                                 "unknown, timeline, costs without items)")):
+    if detail not in DETAILS:
+        return Status(422, {"errors": [{"field": "detail", "message": f"{detail!r} is not accepted; accepted: "
+                                                                       f"{', '.join(DETAILS)}"}]})
     data, problem = _body(request)
     if problem:
         return Status(422, problem)
     checked = _profile_or_422(data)
     if isinstance(checked, ProfileError):
         return Status(422, _problems(checked))
-    return Status(200, evaluation_json(get_engine().find(checked, as_of)))
+    return Status(200, verdict_json(get_engine().find(checked, as_of), detail))
 
 
-@api.post("/next-question", response={200: dict, 422: Problems}, summary="The interview's next question for a profile")
+@api.post("/next-question", response={200: NextQuestionOut, 422: Problems},
+          summary="The interview's next question for a profile",
+          description="The question the interview page would ask for the same answers: the person's wish "
+                      "(desired_contact) first, then the eligibility question that settles the most, then the "
+                      "planning questions (start_date, duration_weeks, host_city). `labels` gives the words for "
+                      "each value; answers stay the contract's codes.")
 def next_question(request: HttpRequest, body: NextQuestionIn, as_of: date | None = Query(None)):
     engine = get_engine()
     checked = _profile_or_422(body.profile)
     if isinstance(checked, ProfileError):
         return Status(422, _problems(checked))
-    unknown = sorted(set(body.skipped) - set(engine.kb.facts))
+    unknown = sorted(set(body.skipped) - set(engine.facts()))
     if unknown:
         return Status(422, {"errors": [{"field": "skipped", "message": f"{f!r} is not a profile fact"} for f in unknown]})
-    rules = engine.rules(engine.as_of(checked, as_of))
-    progress = Interviewer(rules, engine.kb.facts, engine.checker.vocabularies).progress(checked, body.skipped)
+    progress = engine.next_question(checked, body.skipped, as_of)
     q = progress.question
     return Status(200, {
         "question": None if q is None else {"fact": q.fact, "question": q.question, "help": q.help, "type": q.type,
-                                            "values": list(q.values)},
+                                            "values": list(q.values), "labels": dict(q.labels), "phase": q.phase},
         "asked": progress.asked, "remaining": progress.remaining, "done_because": progress.done_because,
     })
 
 
 def _listing_endpoint(kind: str):
     def list_items(request: HttpRequest):
-        return listing(get_engine().kb, kind)
+        return get_engine().knowledge(kind)
 
     def one_item(request: HttpRequest, item_id: str):
-        found = item(get_engine().kb, kind, item_id)
+        found = get_engine().knowledge_item(kind, item_id)
         if found is None:
             raise HttpError(404, f"no {kind[:-1] if kind.endswith('s') else kind} with id {item_id!r}")
         return found
@@ -123,7 +147,7 @@ def _listing_endpoint(kind: str):
     api.get(f"/{kind}/{{item_id}}", response=dict, summary=f"One item of {kind}", operation_id=f"get_{kind}")(one_item)
 
 
-for _kind in list(KINDS) + ["sources"]:
+for _kind in KNOWLEDGE_KINDS:
     _listing_endpoint(_kind)
 
 

@@ -175,7 +175,7 @@ def accepted(definition, vocabularies: Mapping[str, frozenset]) -> str:
         return f"a number from {low} to {high}" if low and high else "a number"
     if kind == "date":
         return "a date such as 2027-09-01"
-    if kind == "codes":
+    if kind == "codes":  # the address's form; the interview's box also takes names (views_interview)
         return "two-letter country codes separated by commas, such as KE or UG,KE"
     values = sorted(vocabularies[definition.vocabulary]) if definition.vocabulary else list(definition.values)
     if kind == "set":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 
-from ...rules.profile import ProfileError
+from pathways import ProfileError
 from ..engine import get_engine
 from . import answers as qs
 
@@ -26,7 +26,7 @@ def _answers_or_error(request: HttpRequest):
         for field in {p.field for p in error.problems}:
             fixed = fixed.without(field)
         for fact in fixed.skipped:
-            if fact not in engine.kb.facts:
+            if fact not in engine.facts():
                 fixed = fixed.without(fact)
         page = render(request, "finder/bad_answers.html",
                       {"problems": error.problems, "fixed": fixed.query()}, status=400)

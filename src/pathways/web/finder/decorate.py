@@ -1,39 +1,33 @@
-"""The contract's evaluation JSON with what the result page shows beside it: names of
-visas and authorizations, plain words for codes, links to sources. Nothing is evaluated
-here: the page shows exactly `evaluation_json`, in words."""
+"""The verdict as the result page shows it: grouped (open, within reach, needs information,
+closed), in words, with links to sources. Nothing is evaluated or computed here: every
+status, date and amount is the verdict's own."""
 
 from __future__ import annotations
 
 from . import words
 
-
-def source_ids_by_label(kb) -> dict[str, str]:
-    """A source's short label -> its id, for citations given only by label."""
-    out: dict[str, str] = {}
-    for source_id, source in kb.sources.items():
-        out.setdefault(source.label, source_id)
-    return out
+GROUP_TITLES = {"open": "Open to you", "reachable": "Within reach: what to arrange, and where",
+                "needs-info": "Needs information", "closed": "Closed to you"}
+CAN_START = {"yes": "Yes, even if every step is slow", "likely": "Yes at the usual pace, not if every step is slow",
+             "only-if-fast": "Only if every step goes fast", "no": "No: not even if every step goes fast"}
+FULL = 1  # the first open or reachable pathways shown with every step and cost; the rest in the PDF
 
 
-def _citations(labels, ids=None, by_label=None) -> list[dict]:
-    if ids is not None and len(ids) == len(labels):
-        return [{"label": label, "id": i} for label, i in zip(labels, ids)]
-    return [{"label": label, "id": (by_label or {}).get(label)} for label in labels]
+def _citations(labels, ids) -> list[dict]:
+    ids = list(ids) + [None] * (len(labels) - len(ids))
+    return [{"label": label, "id": i} for label, i in zip(labels, ids)]
 
 
-def _brief(text: str, words: int = 22) -> str:
+def _brief(text: str, words_: int = 22) -> str:
     """The first sentence, or the first words: the page's short form of a long step."""
     first = text.split(". ")[0]
     parts = first.split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words or first != text else ".") if parts else text
-
-
-FULL = 1  # open pathways shown with every step and cost; the rest in the PDF and JSON
+    return " ".join(parts[:words_]) + ("…" if len(parts) > words_ or first != text else ".") if parts else text
 
 
 class Texts:
     """Long texts said once per page: a text seen before becomes its first words and a
-    link back to where it was said in full (keeps the page under 100 KB)."""
+    link back to where it was said in full (keeps the page small)."""
 
     SHORT = 8  # words
 
@@ -57,69 +51,79 @@ class Texts:
         return True
 
 
-def pathway(kb, item: dict, by_label: dict, questions: dict, say: Texts) -> dict:
-    visa, auth = kb.visas.get(item["visa"]), kb.authorizations.get(item["authorization"])
-    auth_name = auth.name if auth else item["authorization"]
-    if auth and item.get("route"):
-        auth_name = next((r.name for r in auth.routes if r.id == item["route"]), auth_name)
-    requirements = [
-        {**r, "said": say(r["text"]), "symbol": words.REQUIREMENT[r["status"]][0], "status_text": words.REQUIREMENT[r["status"]][1],
-         "cites": _citations(r["citations"], r.get("sources"))}
-        for r in item["requirements"]
-    ]
-    take = item.get("would_take") or {}
-    texts = {r["id"]: r["text"] for r in item["requirements"]}
-    cost = item.get("cost_usd") or {}
-    said_warnings = [say(w) for w in item["warnings"]]
-    source = kb.pathways.get(item["id"])
+def _when(t) -> dict:
+    """The timeline as the page says it: a past day is never shown as something to do."""
     return {
-        **item,
-        "full": False,  # steps and cost items in full: set for the first open pathways
-        "status_text": words.STATUS[item["status"]],
-        "visa_name": visa.name if visa else item["visa"],
-        "authorization_name": auth_name,
-        "contact_text": words.contact(item["patient_contact"]),
-        "summary": source.summary.text if source else "",
-        "summary_cites": _citations([kb.sources[i].label for i in source.summary.cite if i in kb.sources],
-                                    [i for i in source.summary.cite if i in kb.sources]) if source else [],
+        "earliest": t.earliest_start, "likely": t.likely_start, "ready_by": t.ready_by, "start_date": t.start_date,
+        "begin_by": t.begin_by, "begin_by_safe": t.begin_by_safe if t.begin_by_safe and t.begin_by_safe >= t.begin else None,
+        "late": t.late, "can_start": CAN_START.get(t.can_start), "can_start_id": t.can_start,
+    }
+
+
+def pathway(p, questions: dict, say: Texts) -> dict:
+    requirements = [
+        {"id": r.id, "kind": r.kind, "status": r.status, "said": say(r.text),
+         "symbol": words.REQUIREMENT[r.status][0], "status_text": words.REQUIREMENT[r.status][1],
+         "cites": _citations(r.citations, r.sources)}
+        for r in p.requirements
+    ]
+    unmet = [r for r in p.requirements if r.status == "unmet"]
+    cost = p.cost
+    said_warnings = [say(w.text) for w in p.warnings]
+    reason = p.deciding_reason
+    return {
+        "id": p.id, "name": p.name, "status": p.status, "group": p.group, "reachable": p.reachable,
+        "full": False,  # steps and cost items in full: set for the first pathways a person can act on
+        "status_text": words.STATUS[p.status], "group_text": GROUP_TITLES[p.group],
+        "visa_name": p.visa_name, "authorization_name": p.authorization_name,
+        "patient_contact": p.patient_contact, "contact_text": words.contact(p.patient_contact),
+        "summary": p.summary, "summary_cites": _citations(p.summary_citations, p.summary_sources),
         "requirements": requirements,
         "counts": {s: sum(1 for r in requirements if r["status"] == s) for s in ("met", "unmet", "unknown")},
-        "unmet_texts": [say(texts.get(i, i)) for i in take.get("unmet", [])],
-        "unknown_count": len(take.get("unknown", [])),
-        "ask": [say(questions.get(f, f)) for f in take.get("ask", [])],
+        "arrange": [say(r.text) for r in unmet if r.kind == "arrangement"],
+        "unmet_texts": [say(r.text) for r in unmet if r.kind == "eligibility"],
+        "reason": reason.text if reason else None,
+        "unknown_count": len(p.would_take.unknown) if p.would_take else 0,
+        "ask": [say(questions.get(f, f)) for f in (p.would_take.ask if p.would_take else ())],
+        "programs": [{"name": g.name, "institution": g.institution, "takes": g.takes, "takes_text": g.takes_text,
+                      "address": g.address, "cites": _citations(g.citations, g.sources)} for g in p.programs],
         "said_warnings": said_warnings,
         "old_warnings": [w for w in said_warnings if w.get("again")],
-        "new_barriers": [b for b in item.get("barriers", []) if say.once("barrier:" + b["id"])],
-        "steps": [{**s, "said": say(s["text"]), "brief": _brief(s["text"]), "cites": _citations(s["citations"], by_label=by_label)} for s in item.get("steps", [])],
+        "barriers": [{"id": b.id, "name": b.name, "enablers": [{"id": i, "name": n} for i, n, _ in b.enablers]}
+                     for b in p.barriers],
+        "new_barriers": [b.id for b in p.barriers if say.once("barrier:" + b.id)],
+        "when": _when(p.timeline),
+        "timeline_warning": p.timeline_warning,
+        "steps": [{"actor": s.actor, "said": say(s.text), "brief": _brief(s.text), "weeks": s.weeks,
+                   "cost_usd": s.cost_usd, "start_on": s.start_on, "done_by": s.done_by, "due": s.due, "post": s.post,
+                   "cites": _citations(s.citations, s.sources)} for s in p.steps],
         "cost": {
-            "range": words.money_range(cost.get("min"), cost.get("max")),
-            "by_payer": [{"payer": words.PAYER.get(p, p), "range": words.money_range(v["min"], v["max"])}
-                         for p, v in (cost.get("by_payer") or {}).items()],
-            "items": [{**c, "said": say(c["text"]), "range": words.money_range(c["usd_min"], c["usd_max"]),
-                       "payer_text": words.PAYER.get(c["payer"], c["payer"]),
-                       "cites": _citations(c["citations"], by_label=by_label)} for c in cost.get("items", [])],
-            "notes": [say(n) for n in cost.get("notes", [])],
+            "range": words.money_range(cost.min, cost.max),
+            "by_payer": [{"payer": words.PAYER.get(k, k), "range": words.money_range(low, high)}
+                         for k, (low, high) in cost.by_payer.items()],
+            "items": [{"said": say(c.text), "range": words.money_range(c.usd_min, c.usd_max),
+                       "payer_text": words.PAYER.get(c.payer, c.payer), "cites": _citations(c.citations, c.sources)}
+                      for c in cost.items],
+            "notes": [say(n) for n in cost.notes],
         },
     }
 
 
-def evaluation(kb, data: dict) -> dict:
-    """The page's groups: open, needs information, blocked, each a list of pathways."""
-    by_label = source_ids_by_label(kb)
-    questions = {name: d.question for name, d in kb.facts.items()}
+def verdict(v, questions: dict, categories: dict) -> dict:
+    """The page's groups, each a list of pathways, in the order a person acts on them."""
     say = Texts()
-    pathways = [pathway(kb, p, by_label, questions, say) for p in data["pathways"]]
-    for p in [p for p in pathways if p["status"] == "open"][:FULL]:
+    pathways = [pathway(p, questions, say) for p in v.pathways]
+    for p in [p for p in pathways if p["group"] in ("open", "reachable")][:FULL]:
         p["full"] = True
-    category = kb.categories.get(data["category"]) if data.get("category") else None
+    category = categories.get(v.category) if v.category else None
     return {
-        "category": category.name if category else "Not known yet (answer whether you are a student or a graduate, and your years of training)",
-        "category_id": data.get("category"),
-        "groups": [
-            {"id": status, "title": words.STATUS[status], "pathways": [p for p in pathways if p["status"] == status]}
-            for status in ("open", "needs-info", "blocked")
-        ],
-        "as_of": data["as_of"],
-        "rules_checked": data.get("rules_checked"),
-        "stale": data.get("stale", []),
+        "category": category or "Not known yet (answer whether you are a student or a graduate, and your years of training)",
+        "category_id": v.category,
+        "groups": [{"id": g, "title": GROUP_TITLES[g], "pathways": [p for p in pathways if p["group"] == g]}
+                   for g in ("open", "reachable", "needs-info", "closed")],
+        "as_of": v.as_of,
+        "start_date": v.profile.get("start_date"),
+        "upcoming": v.upcoming,
+        "rules_checked": v.rules_checked,
+        "stale": v.stale,
     }

@@ -1,73 +1,75 @@
-"""The interview: one question per page, the next one chosen by the engine."""
+"""The interview: one question per page.
+
+The engine chooses every question (`Engine.next_question`), as it does for the API, so the
+page and the API ask the same facts in the same order: the person's wish first, then the
+eligibility questions, then the plan's dates and city. This page only puts the question
+in words (facts.yaml's labels, through `Engine.labels`) and reads the answer back into
+the address. Nationalities are typed by name ("Uganda", "Ivory Coast") or code; the
+address keeps ISO codes.
+"""
 
 from __future__ import annotations
+
+import unicodedata
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ...rules.profile import ProfileError
-from ...engine.interview import Interviewer
 from ..engine import get_engine
 from . import answers as qs
 from . import words
 from .common import _answers_or_error, _redirect, _url
 
-FIRST_QUESTION = "desired_contact"  # asked by the page itself, before the engine's questions
+PHASE = {"wish": "What you want", "eligibility": "About you", "planning": "Your plans"}
+NATIONALITY_INPUTS = 2  # a second box for a second passport; each also takes a comma list
 
 
 def interview(request: HttpRequest) -> HttpResponse:
     engine = get_engine()
+    facts = engine.facts()
     answers, profile, page = _answers_or_error(request)
     if page is not None:
         return page
     error = None
+    entered: list[str] = []
     fact = request.GET.get("fact")
     if fact:  # the form was submitted: record the answer and go to the clean address
-        if fact not in engine.kb.facts:
+        if fact not in facts:
             return HttpResponse(f"{fact!r} is not a profile fact", status=400, content_type="text/plain")
         given = request.GET.getlist("answer")
-        definition = engine.kb.facts[fact]
+        definition = facts[fact]
         if qs.UNKNOWN in given:
             return _redirect("/interview/", answers.with_skip(fact))
-        if definition.type == "set":
-            text = ",".join(v for v in given if v)
-        else:
-            text = given[-1].strip() if given else ""
-        if text or definition.type == "set":
+        text, problem = _read(engine, definition, given)
+        if problem is None and (text or definition.type == "set"):
             try:
                 nxt = answers.with_answer(fact, text)
                 qs.profile(nxt, engine)
                 return _redirect("/interview/", nxt)
-            except ProfileError as problem:
-                error = "; ".join(p.message for p in problem.problems)
-        accepted = qs.accepted(definition, engine.checker.vocabularies)
-        error = (f"{error}. " if error else "No answer was given. ") + f"Accepted: {accepted}, or “I don't know”."
-        question_fact = fact
-        entered = text
+            except qs.ProfileError as bad:
+                problem = "; ".join(p.message for p in bad.problems)
+        error = (f"{problem}. " if problem else "No answer was given. ") + f"Accepted: {_accepted(engine, definition)}, or “I don't know”."
+        entered = [g.strip() for g in given]
+    progress = engine.next_question(profile, answers.skipped, answers.as_of_date())
+    if fact:
+        question = progress.question if progress.question and progress.question.fact == fact else engine.question(fact)
+    elif progress.question is None:
+        return _redirect("/result/", answers)
     else:
-        question_fact, entered = None, ""
-    rules = engine.rules(engine.as_of(profile, answers.as_of_date()))
-    progress = Interviewer(rules, engine.kb.facts, engine.checker.vocabularies).progress(profile, answers.skipped)
-    if question_fact is None:
-        if FIRST_QUESTION not in answers:
-            question_fact = FIRST_QUESTION
-        elif progress.question is None:
-            return _redirect("/result/", answers)
-        else:
-            question_fact = progress.question.fact
+        question = progress.question
     asked = len(answers)
-    remaining = progress.remaining + (0 if FIRST_QUESTION in answers else 1)
     context = {
-        "question": _question(engine, question_fact, entered),
+        "question": _shown_question(engine, question, entered),
+        "phase": PHASE.get(question.phase, ""),
         "error": error,
         "answers": answers,
         "hidden": answers.pairs(),
         "number": asked + 1,
         "asked": asked,
-        "total": asked + max(remaining, 1),
+        "total": asked + max(progress.remaining, 1),
         "back": _url("/interview/", answers.back()) if len(answers) else None,
-        "given": [{"fact": f, "question": engine.kb.facts[f].question if f in engine.kb.facts else f,
-                   "answer": words.shown(engine.kb, engine.kb.facts.get(f), f, text),
+        "given": [{"fact": f, "question": facts[f].question if f in facts else f,
+                   "answer": words.shown(engine, facts.get(f), f, text, engine.labels(f) if f in facts else {}),
                    "change": _url("/interview/", answers.without(f))} for f, text in answers.steps()],
         "query": answers.query(),
         "result": _url("/result/", answers),
@@ -75,21 +77,61 @@ def interview(request: HttpRequest) -> HttpResponse:
     return render(request, "finder/interview.html", context, status=200)
 
 
-def _question(engine, fact: str, entered: str) -> dict:
+def _read(engine, definition, given: list[str]) -> tuple[str, str | None]:
+    """The answer's text for the address, and what is wrong with it (None: nothing yet)."""
+    if definition.type == "set":
+        return ",".join(v for v in given if v), None
+    if definition.type == "codes":  # names or codes, in one box or several, commas between
+        codes: list[str] = []
+        unknown: list[str] = []
+        for part in given:
+            found, missing = engine.country_codes(part)
+            codes += [c for c in found if c not in codes]
+            unknown += missing
+        if unknown:
+            names = ", ".join(f"“{u}”" for u in unknown)
+            return "", f"{names} {'is' if len(unknown) == 1 else 'are'} not a country name or code of the list"
+        return ",".join(codes), None
+    return (given[-1].strip() if given else ""), None
+
+
+def _accepted(engine, definition) -> str:
+    """What an answer may be, in the page's words."""
+    if definition.type == "codes":
+        return ("a country's name from the list, or a common spelling of it (Uganda, Côte d'Ivoire or Ivory Coast), "
+                "or its two-letter code (UG, CI); several separated by commas")
+    if definition.type == "enum":
+        return "one of the choices above"
+    if definition.type == "set":
+        return "any of the boxes above, or none"
+    return qs.accepted(definition, {})
+
+
+def _shown_question(engine, q, entered: list[str]) -> dict:
     """The question, its help and its choices, in words."""
-    d = engine.kb.facts[fact]
-    values = sorted(engine.checker.vocabularies[d.vocabulary]) if d.vocabulary else list(d.values)
-    if fact == "desired_contact":
-        values = ["none", "incidental", "supervised", "independent"]
-    question = {"fact": fact, "text": d.question, "help": d.help, "type": d.type, "entered": entered,
-                "minimum": d.minimum, "maximum": d.maximum}
-    if d.type == "bool":
-        question["choices"] = [("true", "Yes"), ("false", "No")]
-    elif d.type == "enum":
-        question["choices"] = [(v, words.choice_label(engine.kb, fact, v)) for v in values]
-    elif d.type == "set":
-        chosen = set(entered.split(","))
-        question["choices"] = [(v, words.STEPS.get(v, v), v in chosen) for v in values]
-    elif d.type == "codes":
-        question["countries"] = sorted(words.country_names(engine.kb).items(), key=lambda kv: kv[1])
+    text = entered[-1] if entered else ""
+    question = {"fact": q.fact, "text": q.question, "help": q.help, "type": q.type, "entered": text,
+                "minimum": None, "maximum": None}
+    definition = engine.facts()[q.fact]
+    question["minimum"], question["maximum"] = definition.minimum, definition.maximum
+    labels = q.labels
+    if q.type == "bool":
+        question["choices"] = [(v, words.label(labels, v)) for v in ("true", "false")]
+    elif q.type == "enum":
+        question["choices"] = [(v, words.label(labels, v)) for v in q.values]
+    elif q.type == "set":
+        chosen = {p for e in entered for p in e.split(",")}
+        question["choices"] = [(v, words.label(labels, v), v in chosen) for v in q.values]
+    elif q.type == "codes":
+        boxes = entered + [""] * NATIONALITY_INPUTS
+        question["boxes"] = [boxes[0], ", ".join(e for e in boxes[1:] if e)]
+        # every name, and every common spelling with the name it stands for, alphabetically
+        options = [(name, None) for name in labels.values()]
+        options += [(alias, labels.get(code, code)) for alias, code in engine.country_aliases().items()]
+        question["countries"] = sorted(options, key=lambda option: _sort_key(option[0]))
     return question
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical as a person reads it: Åland Islands among the A's."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()

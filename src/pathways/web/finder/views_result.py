@@ -7,46 +7,48 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from ...engine.report import evaluation_json
+from pathways import verdict_json
 from ..engine import get_engine
 from . import answers as qs
 from . import decorate, words
 from .common import _answers_or_error
 
 
-def _evaluation(request: HttpRequest):
-    """(answers, the evaluation's JSON) or (None, a 400 page)."""
+def _verdict(request: HttpRequest):
+    """(answers, the verdict) or (None, a 400 page): the one evaluation behind HTML, JSON and PDF."""
     answers, profile, page = _answers_or_error(request)
     if page is not None:
         return None, page
-    engine = get_engine()
-    return answers, evaluation_json(engine.find(profile, answers.as_of_date()))
+    return answers, get_engine().find(profile, answers.as_of_date())
 
 
 def result(request: HttpRequest) -> HttpResponse:
-    answers, data = _evaluation(request)
+    answers, found = _verdict(request)
     if answers is None:
-        return data
-    return render(request, "finder/result.html", _result_context(answers, data))
+        return found
+    return render(request, "finder/result.html", _result_context(answers, found))
 
 
-def _result_context(answers, data) -> dict:
+def _result_context(answers, found) -> dict:
     engine = get_engine()
+    facts = engine.facts()
     query = answers.query()
-    return {**decorate.evaluation(engine.kb, data), "query": query, "packed": qs.pack(query) if query else "",
-            "given": [{"question": engine.kb.facts[f].question if f in engine.kb.facts else f,
-                       "answer": words.shown(engine.kb, engine.kb.facts.get(f), f, t)} for f, t in answers.steps()]}
+    categories = {c["id"]: c["name"] for c in engine.categories()}
+    questions = {name: d.question for name, d in facts.items()}
+    return {**decorate.verdict(found, questions, categories), "query": query,
+            "given": [{"question": facts[f].question if f in facts else f,
+                       "answer": words.shown(engine, facts.get(f), f, t)} for f, t in answers.steps()]}
 
 
 def result_json(request: HttpRequest) -> HttpResponse:
-    answers, data = _evaluation(request)
+    answers, found = _verdict(request)
     if answers is None:
-        return data
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+        return found
+    return JsonResponse(verdict_json(found), json_dumps_params={"ensure_ascii": False})
 
 
 def result_pdf(request: HttpRequest) -> HttpResponse:
-    answers, data = _evaluation(request)
+    answers, data = _verdict(request)
     if answers is None:
         return data
     try:
@@ -66,7 +68,7 @@ def profile_yaml(request: HttpRequest) -> HttpResponse:
     answers, profile, page = _answers_or_error(request)
     if page is not None:
         return page
-    text = "# Exchange Pathways profile (../shared/CONTRACT.md section 1). Evaluate with: pathways find profile.yaml\n"
+    text = "# Exchange Pathways profile (the contract's section 1, docs/contract.md). Evaluate with: pathways find profile.yaml\n"
     text += yaml.safe_dump(profile.to_contract(), sort_keys=False, allow_unicode=True)
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="profile.yaml"'

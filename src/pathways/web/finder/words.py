@@ -6,51 +6,47 @@ from ...present.diagram import CONTACT_TEXT
 
 STATUS = {"open": "Open", "needs-info": "Needs information", "blocked": "Blocked"}
 REQUIREMENT = {"met": ("✓", "Met"), "unmet": ("✗", "Unmet"), "unknown": ("?", "Unknown")}
-STEPS = {"step1": "Step 1", "step2ck": "Step 2 CK", "step3": "Step 3"}
-STAGE = {"student": "A medical student", "graduate": "A graduate: I hold a medical degree"}
-CONTACT_CHOICE = {
-    "none": "None: observe only",
-    "incidental": "Incidental: supervised contact, incidental to teaching or research",
-    "supervised": "Supervised: hands-on care under a licensed physician",
-    "independent": "Independent: practise on my own",
-}
 PAYER = {"person": "You", "host": "The host", "either": "You or the host"}
+# The words of each answer live in facts.yaml (`labels`, read through Engine.labels); these
+# are only the fallbacks for a value that has none there.
+YES_NO = {"true": "Yes", "false": "No"}
+I_DONT_KNOW = "I don't know"
 
 
-def choice_label(kb, fact: str, value: str) -> str:
-    """The words for one choice of an enum fact."""
-    if fact == "stage":
-        return STAGE.get(value, value)
-    if fact == "desired_contact":
-        return CONTACT_CHOICE.get(value, value)
-    if fact == "current_us_status":
-        if value == "none":
-            return "None: I am outside the United States"
-        visa = kb.visas.get(value)
-        return visa.name if visa else value
-    return value.replace("-", " ").capitalize() if fact == "host_city" else value
+def label(labels: dict[str, str], value: str) -> str:
+    """The words for one value: its label, else the value itself."""
+    return labels.get(value) or YES_NO.get(value) or value
 
 
-def country_names(kb) -> dict[str, str]:
-    return {m.code: m.name for m in kb.lists["countries"].members}
-
-
-def shown(kb, definition, fact: str, text: str | None) -> str:
-    """An answer as the person reads it back."""
+def shown(source, definition, fact: str, text: str | None, labels: dict[str, str] | None = None) -> str:
+    """An answer as the person reads it back. `labels`: the fact's words (Engine.labels); left
+    out, they are read from `source`, the Engine or its knowledge base."""
     if text is None:
-        return "I don't know"
+        return I_DONT_KNOW
     kind = definition.type if definition is not None else None
-    if kind == "bool":
-        return {"true": "Yes", "false": "No"}.get(text, text)
+    if labels is None:
+        labels = _labels(source, definition, fact)
     if kind == "set":
-        parts = [STEPS.get(p.strip(), p.strip()) for p in text.split(",") if p.strip()]
+        parts = [label(labels, p.strip()) for p in text.split(",") if p.strip()]
         return ", ".join(parts) if parts else "None"
     if kind == "codes":
-        names = country_names(kb)
-        return ", ".join(f"{names.get(c.strip(), c.strip())} ({c.strip()})" for c in text.split(",") if c.strip())
-    if kind == "enum":
-        return choice_label(kb, fact, text)
+        return ", ".join(label(labels, c.strip()) for c in text.split(",") if c.strip())
+    if kind in ("bool", "enum"):
+        return label(labels, text)
     return text
+
+
+def _labels(source, definition, fact: str) -> dict[str, str]:
+    if definition is None:
+        return {}
+    if callable(getattr(source, "labels", None)):  # the Engine
+        return source.labels(fact)
+    names: dict[str, str] = {}  # a knowledge base: its lists' names, then the fact's own words
+    if definition.vocabulary == "countries":
+        names = {m.code: m.name for m in source.lists["countries"].members}
+    elif definition.vocabulary == "visas-or-none":
+        names = {code: visa.name for code, visa in source.visas.items()}
+    return {**names, **definition.labels}
 
 
 def contact(level: str) -> str:

@@ -121,7 +121,7 @@ def post_case(request: HttpRequest, body: CaseIn):
         profile = engine.check(body.profile).to_contract()
     except ProfileError as error:
         problems += [{"field": f"profile.{p.field}", "message": p.message} for p in error.problems]
-    if body.pathway_id not in engine.kb.pathways:
+    if body.pathway_id not in engine.pathway_ids():
         problems.append({"field": "pathway_id", "message": f"{body.pathway_id!r} is not a pathway"})
     partner = None
     if body.home_institution_id is not None:
@@ -152,7 +152,7 @@ def patch_case(request: HttpRequest, case_id: int, body: CasePatch):
     case = _case_or_404(member, case_id)
     values = body.dict(exclude_unset=True)
     values = {k: v for k, v in values.items() if v is not None or k in ("starts", "ends")}
-    if "pathway_id" in values and values["pathway_id"] not in get_engine().kb.pathways:
+    if "pathway_id" in values and values["pathway_id"] not in get_engine().pathway_ids():
         return Status(422, {"errors": [{"field": "pathway_id", "message": f"{values['pathway_id']!r} is not a pathway"}]})
     if "home_country" in values:
         values["home_country"] = values["home_country"].upper()

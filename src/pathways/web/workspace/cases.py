@@ -7,45 +7,35 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from ...engine.costs import costs
-from ...engine.plan import make_plan
 from ..engine import get_engine
 from .history import record
 from .models import Case, ChecklistItem
 
 
 def verdict_of(profile_data: dict, pathway_id: str, as_of: date) -> dict:
-    """What a case keeps of an evaluation: status, dates and money, to compare later."""
-    engine = get_engine()
-    profile = engine.check(profile_data)
-    result = engine.explain(profile, pathway_id, as_of)
-    plan = make_plan(result, as_of, profile.get("start_date"))
-    priced = costs(engine.rules(as_of), result, profile, plan.start_date or plan.earliest_start)
+    """What a case keeps of the engine's verdict on its pathway: status, dates and money, and
+    the checklist with each step due when the typical plan needs it done (never before as_of)."""
+    v = get_engine().plan(profile_data, pathway_id, as_of)
+    t = v.timeline
     return {
-        "status": result.status,
-        "unmet": [r.id for r in result.missing("unmet")],
-        "unknown": [r.id for r in result.missing("unknown")],
-        "earliest_start": plan.earliest_start.isoformat(),
-        "begin_by": plan.begin_by.isoformat() if plan.begin_by else None,
-        "cost_min": round(priced.total("min"), 2),
-        "cost_max": round(priced.total("max"), 2),
-        "steps": [
-            {"id": p.step.id, "text": p.step.text, "actor": p.step.actor,
-             "due": _due(plan, p).isoformat()}
-            for p in plan.steps
-        ],
+        "status": v.status,
+        "reachable": v.reachable,
+        "unmet": [r.id for r in v.missing("unmet")],
+        "unknown": [r.id for r in v.missing("unknown")],
+        "earliest_start": t.earliest_start.isoformat(),
+        "likely_start": t.likely_start.isoformat(),
+        "begin_by": t.begin_by.isoformat() if t.begin_by else None,
+        "begin_by_safe": t.begin_by_safe.isoformat() if t.begin_by_safe else None,
+        "can_start": t.can_start,
+        "late": t.late,
+        "cost_min": round(v.cost.min, 2),
+        "cost_max": round(v.cost.max, 2),
+        "steps": [{"id": s.id, "text": s.text, "actor": s.actor, "due": s.due.isoformat()} for s in v.steps],
     }
 
 
-def _due(plan, planned) -> date:
-    """The last day a step can finish and the slow case still be ready on the start date
-    (or, without a start date, the slow case's own finishing day)."""
-    start = plan.begin_by or plan.begin
-    return start + timedelta(days=round(planned.finish_max * 7))
-
-
 def knowledge_key() -> str:
-    return get_engine()._key or "in-memory"
+    return get_engine().version
 
 
 @transaction.atomic
@@ -101,11 +91,14 @@ def overdue(case: Case, today: date) -> list[ChecklistItem]:
 
 
 def at_risk(case: Case, today: date) -> bool:
-    """A start date that the slow case can no longer meet, or a step due within a week."""
-    begin_by = case.verdict.get("begin_by")
+    """The typical plan misses the start date (it should have begun already, or only a fast
+    plan reaches it), or a step still to do is due within a week."""
+    verdict = case.verdict
     soon = today + timedelta(days=7)
     todo = [i for i in case.checklist.all() if i.status == ChecklistItem.Status.TODO and i.due]
-    return bool(begin_by and date.fromisoformat(begin_by) < today and todo) or any(i.due <= soon for i in todo)
+    begin_by = verdict.get("begin_by")
+    missed = verdict.get("can_start") in ("only-if-fast", "no") or bool(begin_by and date.fromisoformat(begin_by) < today)
+    return bool(todo) and (missed or any(i.due <= soon for i in todo))
 
 
 CASE_FIELDS = ("trainee_name", "trainee_email", "home_institution", "home_country", "stage", "pathway_id",

@@ -10,6 +10,7 @@ from datetime import date
 import yaml
 from django import forms
 
+from ...rules import yaml12
 from ...rules.profile import ProfileError
 from ..engine import get_engine
 from .models import Agreement, Case, ChecklistItem, ContactLog, Exchange, Partner
@@ -23,7 +24,7 @@ class DateInput(forms.DateInput):
 
 
 def pathway_choices() -> list[tuple[str, str]]:
-    return [(p.id, f"{p.name} ({p.id})") for p in sorted(get_engine().kb.pathways.values(), key=lambda p: p.name)]
+    return [(p["id"], f"{p['name']} ({p['id']})") for p in sorted(get_engine().pathways(), key=lambda p: p["name"])]
 
 
 def checked_profile(data) -> dict:
@@ -61,8 +62,8 @@ class CaseForm(forms.Form):
     def clean_profile(self) -> dict:
         text = self.cleaned_data["profile"]
         try:
-            data = yaml.safe_load(text) if text.strip() else {}
-        except yaml.YAMLError as error:
+            data = yaml12.load(text) if text.strip() else {}  # YAML 1.2: `NO` is Norway, not false
+        except yaml12.YAMLError as error:
             raise forms.ValidationError(f"The profile is not valid YAML or JSON: {error}") from None
         return checked_profile(data if data is not None else {})
 

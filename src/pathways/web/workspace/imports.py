@@ -12,6 +12,7 @@ from datetime import date
 from django import forms
 from django.db import transaction
 
+from ...rules import yaml12
 from .cases import create_case
 from .forms import PartnerForm, checked_profile
 from .models import Partner
@@ -69,6 +70,19 @@ def _date(value: str, name: str) -> date | None:
         raise forms.ValidationError(f"{name}: {value!r} is not an ISO date such as 2027-09-01") from None
 
 
+def _profile_data(text: str):
+    """A profile cell: JSON, or else YAML read as YAML 1.2 (`{citizenships: [NO]}` is Norway);
+    the JSON error when it is neither."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        json_error = error
+    try:
+        return yaml12.load(text)
+    except yaml12.YAMLError:
+        raise json_error from None
+
+
 def _case_row(institution, row: dict, pathways: set[str]) -> tuple[dict | None, list[tuple[str, str]]]:
     problems: list[tuple[str, str]] = []
     for name in REQUIRED["cases"]:
@@ -95,7 +109,7 @@ def _case_row(institution, row: dict, pathways: set[str]) -> tuple[dict | None, 
             problems.append((name, error.messages[0]))
     if row.get("profile"):
         try:
-            values["profile"] = checked_profile(json.loads(row["profile"]))
+            values["profile"] = checked_profile(_profile_data(row["profile"]))
         except json.JSONDecodeError as error:
             problems.append(("profile", f"not valid JSON: {error}"))
         except forms.ValidationError as error:
@@ -114,7 +128,7 @@ def import_cases(institution, user, text: str, import_valid_rows: bool = False) 
     from ..engine import get_engine
 
     result = ImportResult("cases")
-    pathways = set(get_engine().kb.pathways)
+    pathways = set(get_engine().pathway_ids())
     good = []
     for number, row in _rows(text, "cases", result):
         values, problems = _case_row(institution, row, pathways)

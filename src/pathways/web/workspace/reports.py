@@ -10,14 +10,14 @@ from decimal import Decimal
 from .models import Agreement, Case, ContactLog, Exchange
 
 
-def pathways_needing_agreement(kb) -> set[str]:
+def pathways_needing_agreement(engine) -> set[str]:
     """Pathways that a host program of the knowledge base runs through affiliation agreements."""
-    return {p for program in kb.programs.values() if program.kind == "affiliation-agreement" for p in program.pathways}
+    return {p["id"] for p in engine.pathways() if p["needs_agreement"]}
 
 
-def pathways_with_incidental_contact(kb) -> set[str]:
+def pathways_with_incidental_contact(engine) -> set[str]:
     """Pathways whose contact must stay incidental: the ones whose weekly contact is logged."""
-    return {p.id for p in kb.pathways.values() if p.patient_contact == "incidental"}
+    return {p["id"] for p in engine.pathways() if p["patient_contact"] == "incidental"}
 
 
 @dataclass

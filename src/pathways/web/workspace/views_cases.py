@@ -109,15 +109,15 @@ def case_history(case: Case):
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request.member, pk)
     today = date.today()
-    kb = get_engine().kb
-    pathway = kb.pathways.get(case.pathway_id)
+    engine = get_engine()
+    pathway = next((p for p in engine.pathways() if p["id"] == case.pathway_id), None)
     history = shown(case_history(case))
     return render(request, "workspace/cases/detail.html", {
         "case": case, "pathway": pathway, "checklist": case.checklist.all(), "notes": case.notes.select_related("author"),
         "documents": case.documents.all(), "overdue": {i.pk for i in overdue(case, today)},
         "at_risk": at_risk(case, today), "today": today, "profile": profile_text(case.profile),
-        "incidental": case.pathway_id in reports.pathways_with_incidental_contact(kb),
-        "needs_agreement": case.pathway_id in reports.pathways_needing_agreement(kb),
+        "incidental": case.pathway_id in reports.pathways_with_incidental_contact(engine),
+        "needs_agreement": case.pathway_id in reports.pathways_needing_agreement(engine),
         "history": history, "statuses": ChecklistItem.Status.choices, "can_write": request.member.can_write,
         "note_form": NoteForm(), "document_form": DocumentForm(),
     })
@@ -210,5 +210,5 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workspace/cases/contact_log.html", {
         "case": case, "report": report, "form": form, "can_write": request.member.can_write,
         "over": {w.pk for w in report.weeks_over}, "today": date.today(),
-        "incidental": case.pathway_id in reports.pathways_with_incidental_contact(get_engine().kb),
+        "incidental": case.pathway_id in reports.pathways_with_incidental_contact(get_engine()),
     }, status=status)

@@ -46,7 +46,7 @@ def dashboard_context(member, today: date) -> dict:
         "moved": list(moved[:SHOWN]),
         "moved_count": moved.count(),
         "expiring": reports.expiring(institution, today),
-        "uncovered": list(reports.uncovered_cases(institution, reports.pathways_needing_agreement(get_engine().kb))[:SHOWN]),
+        "uncovered": list(reports.uncovered_cases(institution, reports.pathways_needing_agreement(get_engine()))[:SHOWN]),
         "open_count": open_cases.count(),
     }
 

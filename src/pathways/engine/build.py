@@ -1,0 +1,158 @@
+"""Build the verdict (verdict.py) from an evaluation, once per pathway.
+
+A pathway's verdict depends only on the values of the compiled tests, the facts its
+requirements read, and the planning facts (start date, length of stay, host city, the
+country whose consular waits apply), so people who share those share one immutable
+verdict object: the builder keeps them, and the plans and costs beneath them, in
+bounded caches. Batches of thousands of people therefore build each distinct verdict
+once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .compiled import CompiledPathway, PostWait, Rules
+from .costs import Costs, costs
+from .evaluate import REQUIREMENT_STATUS, Evaluation, PathwayResult
+from .plan import Plan, make_plan, timeline_warning
+from .verdict import (PathwayVerdict, ProgramVerdict, RequirementVerdict, UpcomingEvent, Verdict, WarningVerdict,
+                      WouldTake, planned_step)
+
+CACHE_LIMIT = 50_000  # entries per cache; cleared, not grown, past it
+
+
+class _Cache(dict):
+    def put(self, key, value):
+        if len(self) >= CACHE_LIMIT:
+            self.clear()
+        self[key] = value
+        return value
+
+
+def residence(profile) -> str | None:
+    """The country a person applies for a visa from: as given, else the only nationality."""
+    country = profile.get("residence_country")
+    if country is None:
+        citizenships = profile.get("citizenships")
+        if citizenships and len(citizenships) == 1:
+            country = next(iter(citizenships))
+    return country
+
+
+class Builder:
+    """Builds verdicts for one rule set (one date)."""
+
+    def __init__(self, rules: Rules):
+        self.rules = rules
+        self._requirements = _Cache()
+        self._plans = _Cache()
+        self._costs = _Cache()
+        self._pathways = _Cache()
+        self._facts_of: dict[str, tuple[str, ...]] = {}
+
+    # the whole evaluation -------------------------------------------------------------
+
+    def verdict(self, evaluation: Evaluation) -> Verdict:
+        profile = evaluation.profile
+        built = {r.pathway.id: self.pathway(r, profile) for r in evaluation.pathways}
+        rules = self.rules
+        return Verdict(
+            rules.as_of, evaluation.category, tuple(built.values()),
+            tuple(built[r.pathway.id] for r in evaluation.nearest()),
+            rules.events, self.upcoming(profile.get("start_date")), rules.last_checked, rules.stale, profile)
+
+    def upcoming(self, until: date | None, visa: str | None = None) -> tuple[UpcomingEvent, ...]:
+        """Policy events known to begin or end after the evaluation and by `until`."""
+        if until is None:
+            return ()
+        begin, found = self.rules.as_of, []
+        for e in self.rules.schedule:
+            if visa is not None and e.visas and visa not in e.visas:
+                continue
+            if begin < e.starts <= until:
+                found.append(UpcomingEvent(e.id, e.name, e.starts, "begins", e.visas, e.text, e.citations))
+            if e.ends is not None and begin <= e.ends < until:
+                found.append(UpcomingEvent(e.id, e.name, e.ends, "ends", e.visas, e.text, e.citations))
+        return tuple(sorted(found, key=lambda u: u.on))
+
+    # one pathway ----------------------------------------------------------------------
+
+    def pathway(self, result: PathwayResult, profile) -> PathwayVerdict:
+        p = result.pathway
+        names = self._facts_of.get(p.id)
+        if names is None:
+            names = self._facts_of[p.id] = tuple(dict.fromkeys(f for r in p.requirements for f in r.facts))
+        country = residence(profile)
+        key = (p.id, result.values, tuple([profile.get(n) for n in names]), profile.get("start_date"),
+               profile.get("duration_weeks"), profile.get("host_city"), country)
+        found = self._pathways.get(key)
+        if found is None:
+            found = self._pathways.put(key, self._build(result, profile, country))
+        return found
+
+    def _build(self, result: PathwayResult, profile, country: str | None) -> PathwayVerdict:
+        p, values, rules = result.pathway, result.values, self.rules
+        requirements = tuple(self._requirement(r, v, profile) for r, v in zip(p.requirements, result.statuses))
+        reachable = not any(r.status == "unmet" and r.kind == "eligibility" for r in requirements)
+        plan = self._plan(p, values, profile.get("start_date"), country)
+        cost = self._cost(p, values, profile, plan.timeline.start_date or plan.timeline.earliest_start)
+        steps = tuple(planned_step(s, cost, rules.as_of) for s in plan.steps)
+        warning = timeline_warning(plan)
+        warnings = [WarningVerdict(w.text, w.citations) for w in result.warnings]
+        horizon = plan.timeline.start_date or plan.timeline.likely_start
+        warnings += [WarningVerdict(_event_sentence(u), u.citations, u.on) for u in self.upcoming(horizon, p.visa)]
+        closed = result.status == "blocked" and not reachable
+        if warning and not closed:
+            warnings.append(WarningVerdict(warning, ()))
+        programs = tuple(
+            ProgramVerdict(g.id, g.name, g.institution, g.kind, "yes" if values[g.slot] else "maybe", g.takes_text,
+                           g.address, g.citations, g.source_ids)
+            for g in p.programs if values[g.slot] is not False)
+        return PathwayVerdict(
+            p.id, p.name, p.jurisdiction, p.visa, p.visa_name, p.authorization, p.authorization_name, p.route,
+            p.patient_contact, p.contact_rank, p.categories, p.summary, p.summary_citations, p.summary_sources,
+            result.status, reachable, requirements, tuple(warnings),
+            None if result.status == "open" else _would_take(requirements, profile),
+            steps, plan.timeline, warning, cost, p.barriers, programs)
+
+    def _requirement(self, r, value, profile) -> RequirementVerdict:
+        facts = tuple([(name, profile.get(name)) for name in r.facts])
+        key = (r.id, r.slot, value, facts)
+        found = self._requirements.get(key)
+        if found is None:
+            found = self._requirements.put(key, RequirementVerdict(
+                r.id, r.kind, r.text, REQUIREMENT_STATUS[value], r.citations, r.source_ids, facts, r.article_says,
+                r.unverified, r.origin))
+        return found
+
+    def _plan(self, p: CompiledPathway, values, start_date: date | None, country: str | None) -> Plan:
+        needed = tuple([values[s.slot] is not False for s in p.steps])
+        key = (p.id, needed, start_date, country)
+        found = self._plans.get(key)
+        if found is None:
+            waits: dict[str, PostWait] = self.rules.waits.get(country, {}) if country else {}
+            found = self._plans.put(key, make_plan(self.rules, p.steps, values, self.rules.as_of, start_date, waits))
+        return found
+
+    def _cost(self, p: CompiledPathway, values, profile, arrive: date) -> Costs:
+        owed = tuple([values[s.slot] for s in p.steps] + [values[f.slot] for f in p.fees])
+        key = (p.id, owed, profile.get("duration_weeks"), profile.get("host_city"), arrive)
+        found = self._costs.get(key)
+        if found is None:
+            found = self._costs.put(key, costs(self.rules, p, values, profile, arrive))
+        return found
+
+
+def _would_take(requirements, profile) -> WouldTake:
+    unmet = [r for r in requirements if r.status == "unmet"]
+    unknown = [r for r in requirements if r.status == "unknown"]
+    ask = [name for r in unknown for name, value in r.facts if value is None]
+    return WouldTake(tuple(r.id for r in unmet), tuple(r.id for r in unknown), tuple(dict.fromkeys(ask)),
+                     tuple(r.id for r in unmet if r.kind == "arrangement"))
+
+
+def _event_sentence(u: UpcomingEvent) -> str:
+    if u.change == "begins":
+        return f"From {u.on}, before your start date: {u.name}. {u.text}"
+    return f"{u.name} is in force until {u.on}, before your start date: check what replaces it. {u.text}"
