@@ -105,6 +105,8 @@ class Builder:
         closed = result.status == "blocked" and not reachable
         if warning and not closed:
             warnings.append(WarningVerdict(warning, ()))
+        warnings += [WarningVerdict(_old_wait_sentence(s.old_wait), s.old_wait.citations) for s in plan.steps
+                     if s.old_wait is not None]
         programs = tuple(
             ProgramVerdict(g.id, g.name, g.institution, g.kind, "yes" if values[g.slot] else "maybe", g.takes_text,
                            g.address, g.citations, g.source_ids)
@@ -156,3 +158,10 @@ def _event_sentence(u: UpcomingEvent) -> str:
     if u.change == "begins":
         return f"From {u.on}, before your start date: {u.name}. {u.text}"
     return f"{u.name} is in force until {u.on}, before your start date: check what replaces it. {u.text}"
+
+
+def _old_wait_sentence(wait: PostWait) -> str:
+    return (f"The latest published wait for a visa interview at {wait.post} in the knowledge base is "
+            f"{wait.weeks:g} weeks, as of {wait.snapshot}: over a year old, so the plan counts it only as the slow "
+            f"case and uses a typical wait otherwise. Check the current wait on the State Department's Global Visa "
+            f"Wait Times page before you plan.")

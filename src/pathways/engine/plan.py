@@ -42,7 +42,8 @@ class PlannedStep:
     starts: Span  # weeks after work begins
     finishes: Span
     due: date  # the last day to finish it for the typical plan to meet the start date (never before as_of)
-    wait: PostWait | None = None  # the published wait it uses, if any
+    wait: PostWait | None = None  # the published wait it uses, if any (a fresh one)
+    old_wait: PostWait | None = None  # a post's figure over a year old: counted only as the slow case
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +74,21 @@ class Plan:
         return next((p for p in self.steps if p.step.id == step_id), None)
 
 
+WAIT_FRESH_FOR = timedelta(days=365)  # waits change monthly: a figure over a year old no longer sets the typical case
+
+
+def fresh(wait: PostWait, on: date) -> bool:
+    return on - wait.snapshot <= WAIT_FRESH_FOR
+
+
 def step_weeks(step: CompiledStep, wait: PostWait | None, rules: Rules) -> Span:
-    """A step's durations; an interview's are the post's published wait plus processing after it."""
+    """A step's durations; an interview's are the post's published wait plus processing after it.
+    A post's figure over a year old is only the slow case: the typical case is the step's own."""
     if wait is None:
         return Span(step.weeks_min, step.weeks_typical, step.weeks_max)
     low, typical, high = rules.processing
+    if not fresh(wait, rules.as_of):
+        return Span(step.weeks_min, step.weeks_typical, max(step.weeks_max, wait.weeks + high))
     return Span(min(step.weeks_min, wait.weeks), wait.weeks + typical, wait.weeks + high)
 
 
@@ -124,9 +135,18 @@ def make_plan(rules: Rules, steps: tuple[CompiledStep, ...], values: tuple, begi
     timeline = Timeline(begin, earliest, likely, ready, start_date, begin_by, begin_by_safe,
                         can_start(earliest, likely, ready, start_date), deciding, tuple(critical))
     anchor = begin_by if begin_by is not None and begin_by >= begin else begin
-    planned = tuple(PlannedStep(s, weeks, starts, finishes, anchor + days(finishes.typical), wait)
+    planned = tuple(PlannedStep(s, weeks, starts, finishes, anchor + days(finishes.typical),
+                                wait if wait and fresh(wait, rules.as_of) else None,
+                                wait if wait and not fresh(wait, rules.as_of) else None)
                     for s, weeks, finishes, starts, wait in timing.values())
     return Plan(planned, timeline)
+
+
+def short(text: str, words: int = 12) -> str:
+    """A step's text to its first clause, for a sentence that names it."""
+    clause = text.replace(";", ",").split(". ")[0].split(", ")[0].rstrip(".")
+    parts = clause.split()
+    return " ".join(parts[:words]) + ("..." if len(parts) > words else "")
 
 
 def timeline_warning(plan: Plan) -> str | None:
@@ -136,8 +156,8 @@ def timeline_warning(plan: Plan) -> str | None:
     if t.start_date is None or t.can_start == "yes":
         return None
     step = plan.step(t.deciding_step) if t.deciding_step else None
-    decides = (f" The step that decides it: {step.step.text.split('. ')[0].rstrip('.')} "
-               f"({step.weeks.min:g} to {step.weeks.max:g} weeks, usually {step.weeks.typical:g}).") if step else ""
+    decides = (f" The step that decides it: {short(step.step.text)} (usually {step.weeks.typical:g} weeks"
+               + (f" at {step.wait.post}" if step.wait else "") + f"; {step.weeks.min:g} to {step.weeks.max:g}).") if step else ""
     if t.can_start == "no":
         return (f"The start date {t.start_date} cannot be reached even if every step goes fast: begun on "
                 f"{t.begin}, the earliest first day is {t.earliest_start}.{decides}")

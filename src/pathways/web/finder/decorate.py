@@ -51,25 +51,36 @@ class Texts:
         return True
 
 
-def _when(t) -> dict:
+def _day(value) -> str | None:
+    return value.isoformat() if value else None  # ISO everywhere, as in the JSON and the PDF
+
+
+def _when(p) -> dict:
     """The timeline as the page says it: a past day is never shown as something to do."""
+    t = p.timeline
+    deciding = next((s for s in p.steps if s.id == t.deciding_step), None)
     return {
-        "earliest": t.earliest_start, "likely": t.likely_start, "ready_by": t.ready_by, "start_date": t.start_date,
-        "begin_by": t.begin_by, "begin_by_safe": t.begin_by_safe if t.begin_by_safe and t.begin_by_safe >= t.begin else None,
+        "earliest": _day(t.earliest_start), "likely": _day(t.likely_start), "ready_by": _day(t.ready_by),
+        "start_date": _day(t.start_date), "begin_by": _day(t.begin_by),
+        "begin_by_safe": _day(t.begin_by_safe) if t.begin_by_safe and t.begin_by_safe >= t.begin else None,
         "late": t.late, "can_start": CAN_START.get(t.can_start), "can_start_id": t.can_start,
+        "deciding": {"brief": _brief(deciding.text, 14), "weeks": deciding.weeks, "post": deciding.post} if deciding else None,
     }
 
 
 def pathway(p, questions: dict, say: Texts) -> dict:
+    unmet = [r for r in p.requirements if r.status == "unmet"]
+    arrange = [say(r.text) for r in unmet if r.kind == "arrangement"]  # said first: they lead the pathway
+    unmet_texts = [say(r.text) for r in unmet if r.kind == "eligibility"]
     requirements = [
         {"id": r.id, "kind": r.kind, "status": r.status, "said": say(r.text),
          "symbol": words.REQUIREMENT[r.status][0], "status_text": words.REQUIREMENT[r.status][1],
          "cites": _citations(r.citations, r.sources)}
         for r in p.requirements
     ]
-    unmet = [r for r in p.requirements if r.status == "unmet"]
     cost = p.cost
-    said_warnings = [say(w.text) for w in p.warnings]
+    # the timeline's own sentence is shown as the timeline, not again among the warnings
+    said_warnings = [say(w.text) for w in p.warnings if w.text != p.timeline_warning]
     reason = p.deciding_reason
     return {
         "id": p.id, "name": p.name, "status": p.status, "group": p.group, "reachable": p.reachable,
@@ -80,8 +91,8 @@ def pathway(p, questions: dict, say: Texts) -> dict:
         "summary": p.summary, "summary_cites": _citations(p.summary_citations, p.summary_sources),
         "requirements": requirements,
         "counts": {s: sum(1 for r in requirements if r["status"] == s) for s in ("met", "unmet", "unknown")},
-        "arrange": [say(r.text) for r in unmet if r.kind == "arrangement"],
-        "unmet_texts": [say(r.text) for r in unmet if r.kind == "eligibility"],
+        "arrange": arrange,
+        "unmet_texts": unmet_texts,
         "reason": reason.text if reason else None,
         "unknown_count": len(p.would_take.unknown) if p.would_take else 0,
         "ask": [say(questions.get(f, f)) for f in (p.would_take.ask if p.would_take else ())],
@@ -92,10 +103,11 @@ def pathway(p, questions: dict, say: Texts) -> dict:
         "barriers": [{"id": b.id, "name": b.name, "enablers": [{"id": i, "name": n} for i, n, _ in b.enablers]}
                      for b in p.barriers],
         "new_barriers": [b.id for b in p.barriers if say.once("barrier:" + b.id)],
-        "when": _when(p.timeline),
+        "when": _when(p),
         "timeline_warning": p.timeline_warning,
         "steps": [{"actor": s.actor, "said": say(s.text), "brief": _brief(s.text), "weeks": s.weeks,
-                   "cost_usd": s.cost_usd, "start_on": s.start_on, "done_by": s.done_by, "due": s.due, "post": s.post,
+                   "cost_usd": s.cost_usd, "start_on": _day(s.start_on), "done_by": _day(s.done_by), "due": _day(s.due),
+                   "post": s.post,
                    "cites": _citations(s.citations, s.sources)} for s in p.steps],
         "cost": {
             "range": words.money_range(cost.min, cost.max),
@@ -121,9 +133,9 @@ def verdict(v, questions: dict, categories: dict) -> dict:
         "category_id": v.category,
         "groups": [{"id": g, "title": GROUP_TITLES[g], "pathways": [p for p in pathways if p["group"] == g]}
                    for g in ("open", "reachable", "needs-info", "closed")],
-        "as_of": v.as_of,
-        "start_date": v.profile.get("start_date"),
-        "upcoming": v.upcoming,
-        "rules_checked": v.rules_checked,
+        "as_of": _day(v.as_of),
+        "start_date": _day(v.profile.get("start_date")),
+        "upcoming": [{"on": _day(u.on), "name": u.name, "change": u.change} for u in v.upcoming],
+        "rules_checked": _day(v.rules_checked),
         "stale": v.stale,
     }
