@@ -45,9 +45,43 @@ def failures(expect: dict, exit_code: int, stdout_json: dict | None, stderr: str
         pattern = re.compile(rule["pattern"])
         if not any(_matches(p, rule["where"]) and any(pattern.search(w) for w in p["warnings"]) for p in pathways):
             problems.append(f"no pathway matching {rule['where']} warns /{rule['pattern']}/")
+    problems += _timelines(expect.get("timeline", []), stdout_json, pathways)
+    for rule in expect.get("programs", []):
+        hits = [p for p in pathways if _matches(p, rule["where"])]
+        if not any(rule["has"] in [g["id"] for g in p.get("programs", [])] for p in hits):
+            problems.append(f"no pathway matching {rule['where']} lists programme {rule['has']!r}")
     for rule in expect.get("no_warning", []):
         pattern = re.compile(rule["pattern"])
         hits = [p["id"] for p in pathways if _matches(p, rule["where"]) and any(pattern.search(w) for w in p["warnings"])]
         if hits:
             problems.append(f"{hits} warn /{rule['pattern']}/, expected no such warning")
+    return problems
+
+
+_COMPARE = {"before": lambda a, b: a < b, "after": lambda a, b: a > b, "on or before": lambda a, b: a <= b,
+            "on or after": lambda a, b: a >= b, "on": lambda a, b: a == b}
+
+
+def _timelines(rules: list, stdout_json: dict, pathways: list) -> list[str]:
+    """`timeline` expectations: a timeline key compared with `start_date`, `as_of` or an ISO
+    date ("likely_start: before start_date", "begin_by: on or after as_of"), or equal to a value."""
+    problems = []
+    for rule in rules:
+        hits = [p for p in pathways if _matches(p, rule["where"])]
+        if not hits:
+            problems.append(f"no pathway matches {rule['where']} for a timeline expectation")
+        for p in hits:
+            timeline = p["timeline"]
+            for key, wanted in rule.items():
+                if key == "where":
+                    continue
+                value = timeline.get(key)
+                if not isinstance(wanted, str) or " " not in wanted:
+                    if value != wanted:
+                        problems.append(f"{p['id']}: timeline {key} is {value!r}, expected {wanted!r}")
+                    continue
+                words, _, other = wanted.rpartition(" ")
+                against = {"start_date": timeline.get("start_date"), "as_of": stdout_json["as_of"]}.get(other, other)
+                if value is None or against is None or not _COMPARE[words](value, against):
+                    problems.append(f"{p['id']}: timeline {key} is {value}, expected {wanted} ({against})")
     return problems

@@ -24,6 +24,8 @@ def value_strategy(definition):
         return st.frozensets(st.sampled_from(COUNTRIES), min_size=1, max_size=2)
     if definition.type == "set":
         return st.frozensets(st.sampled_from(definition.values))
+    if definition.vocabulary == "countries":  # a single country (residence_country)
+        return st.sampled_from(COUNTRIES)
     if definition.vocabulary == "visas-or-none":
         return st.sampled_from(VISAS_OR_NONE)
     if definition.vocabulary == "contact-levels":

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -48,9 +49,63 @@ def test_find_reads_standard_input_and_json():
     assert result.returncode == 0 and json.loads(result.stdout)["category"] == "student"
 
 
-def test_as_of_defaults_to_the_start_date():
+def test_as_of_defaults_to_today_not_the_start_date():
+    # The contract changed: the plan begins on the day of the evaluation, the start date is its target.
     profile = json.dumps({"stage": "student", "start_date": "2025-05-01"})
-    assert json.loads(run("find", "-", "--json", stdin=profile).stdout)["as_of"] == "2025-05-01"
+    before = date.today()
+    as_of = json.loads(run("find", "-", "--json", stdin=profile).stdout)["as_of"]
+    assert as_of != "2025-05-01"
+    assert before <= date.fromisoformat(as_of) <= date.today()  # today, even across midnight
+
+
+def test_find_prints_the_pathways_grouped_open_within_reach_needs_info_and_closed():
+    # a student whose dean has not approved the elective: the B-1 elective is within reach (to arrange)
+    profile = json.dumps({"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
+                          "school_recognized_by_mbc": True, "current_us_status": "none",
+                          "host": {"dean_approved_elective": False}})
+    result = run("find", "-", "--as-of", "2026-03-01", stdin=profile)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Within reach" in out and "Closed" in out
+    assert out.index("Within reach") < out.index("Closed")
+    reach = out[out.index("Within reach"):out.index("Closed")]
+    closed_lines = out[out.index("Closed"):].split("\n\n")[0].splitlines()[1:]  # "  <id>: <reason>"
+    closed = [line.split(":")[0].strip() for line in closed_lines]
+    assert "b1-elective" in reach and "b1-elective" not in closed
+    assert "vwp-business-elective" in closed  # Uganda is not in the Visa Waiver Program
+    assert "vwp-business-elective" not in reach
+
+
+def test_find_summary_gives_only_status_unmet_unknown_timeline_and_costs():
+    result = run("find", EXAMPLES / "kampala-final-year-student.yaml", "--json", "--detail", "summary",
+                 "--as-of", "2026-03-01")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["pathways"]
+    for item in data["pathways"]:
+        assert set(item) == {"id", "status", "reachable", "unmet", "unknown", "timeline", "cost_usd"}
+        assert "items" not in item["cost_usd"]
+    full = json.loads(run("find", EXAMPLES / "kampala-final-year-student.yaml", "--json", "--as-of", "2026-03-01").stdout)
+    assert [p["id"] for p in full["pathways"]] == [p["id"] for p in data["pathways"]]
+    assert [p["status"] for p in full["pathways"]] == [p["status"] for p in data["pathways"]]
+
+
+def test_plan_gives_markdown_or_json_with_the_steps_even_of_a_closed_pathway():
+    args = ("plan", EXAMPLES / "lagos-surgeon.yaml", "j1-research-scholar-2111", "--as-of", "2026-03-01")
+    markdown = run(*args)
+    assert markdown.returncode == 0, markdown.stderr
+    data = json.loads(run(*args, "--json").stdout)
+    assert data["id"] == "j1-research-scholar-2111" and data["status"] == "blocked"
+    assert data["steps"], "plan --json always carries the steps"
+    assert {s["id"] for s in data["steps"]} >= {"arrival"}
+    assert data["timeline"]["earliest_start"] <= data["timeline"]["likely_start"] <= data["timeline"]["ready_by"]
+    for step in data["steps"]:
+        assert step["start_on"] <= step["done_by"] and step["start_on"] >= "2026-03-01"
+    first = data["steps"][0]["text"].split(".")[0][:30]
+    assert first in markdown.stdout
+    explained = json.loads(run("explain", EXAMPLES / "lagos-surgeon.yaml", "j1-research-scholar-2111", "--json",
+                               "--as-of", "2026-03-01").stdout)
+    assert "steps" not in explained  # closed for this person: explain leaves the plan out
 
 
 def test_an_invalid_profile_gets_exit_code_2_and_one_line_per_field():

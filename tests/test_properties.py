@@ -100,7 +100,9 @@ def _random_profile(engine, rng) -> dict:
         elif d.type == "set":
             out[name] = frozenset(v for v in d.values if rng.random() < 0.5)
         elif d.type == "enum":
-            values = VISAS_OR_NONE if d.vocabulary == "visas-or-none" else ["none", "incidental", "supervised", "independent"] if d.vocabulary else d.values
+            values = {"visas-or-none": VISAS_OR_NONE, "countries": COUNTRIES,
+                      "contact-levels": ["none", "incidental", "supervised", "independent"]}.get(d.vocabulary, d.values)
+            assert len(values), f"no values to draw for {name}"
             out[name] = str(rng.choice(values))
     return out
 

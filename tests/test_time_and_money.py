@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from pathways.engine.costs import costs
-from pathways.engine.plan import make_plan, timeline_warning
-from pathways.engine.report import evaluation_json
+from pathways import verdict_json
+from pathways.engine.costs import costs, fee_items
+from pathways.engine.plan import days
 from pathways.rules.loader import KNOWLEDGE_ROOT, check_knowledge
 
 DAY = timedelta(days=1)
@@ -66,41 +66,67 @@ ABROAD_SCHOLAR = {"citizenships": ["KE"], "stage": "graduate", "postgraduate_yea
 
 
 def _plan(engine, data, pathway_id, begin):
+    """The pathway's verdict (which carries its plan) evaluated on `begin`, and the checked profile."""
     profile = engine.check(data)
-    result = engine.explain(profile, pathway_id, begin)
-    return result, make_plan(result, begin, profile.get("start_date")), profile
+    return engine.plan(profile, pathway_id, begin), profile
 
 
 def test_the_j1_scholar_plan_puts_the_ssn_after_arrival_then_the_permit_then_clinical_work(engine):
     begin = date(2026, 11, 24)
-    result, plan, _ = _plan(engine, ABROAD_SCHOLAR, "j1-research-scholar-2111", begin)
-    assert result.status == "open"
-    steps = {p.step.id: p for p in plan.steps}
+    verdict, _ = _plan(engine, ABROAD_SCHOLAR, "j1-research-scholar-2111", begin)
+    assert verdict.status == "open"
+    steps = {s.id: s for s in verdict.steps}
     assert {"arrival", "ssn", "mbc-application"} <= set(steps)
-    assert steps["ssn"].start_min >= steps["arrival"].finish_min
-    assert steps["mbc-application"].start_min >= steps["ssn"].finish_min
-    last_permit_step = max((p for p in plan.steps if p.step.id.startswith("mbc-")), key=lambda p: p.finish_min)
-    assert plan.earliest_start >= begin + timedelta(days=round(last_permit_step.finish_min * 7))
-    assert (plan.earliest_start - begin).days >= 60, "months, not days"
+    for case in ("min", "typical", "max"):
+        assert getattr(steps["ssn"].starts, case) >= getattr(steps["arrival"].finishes, case), case
+        assert getattr(steps["mbc-application"].starts, case) >= getattr(steps["ssn"].finishes, case), case
+    assert steps["ssn"].start_on >= steps["arrival"].done_by
+    assert steps["mbc-application"].start_on >= steps["ssn"].done_by
+    last_permit_step = max((s for s in verdict.steps if s.id.startswith("mbc-")), key=lambda s: s.finishes.min)
+    t = verdict.timeline
+    assert t.begin == begin
+    assert t.earliest_start >= begin + days(last_permit_step.finishes.min)
+    assert t.likely_start >= begin + days(last_permit_step.finishes.typical)
+    assert (t.earliest_start - begin).days >= 60, "months, not days"
 
 
 def test_someone_who_already_has_an_ssn_skips_that_step(engine):
     data = {**ABROAD_SCHOLAR, "has_ssn_or_itin": True}
-    _, plan, _ = _plan(engine, data, "j1-research-scholar-2111", date(2026, 11, 24))
-    assert "ssn" not in {p.step.id for p in plan.steps}
+    verdict, _ = _plan(engine, data, "j1-research-scholar-2111", date(2026, 11, 24))
+    assert "ssn" not in {s.id for s in verdict.steps}
+    with_ssn_step, _ = _plan(engine, ABROAD_SCHOLAR, "j1-research-scholar-2111", date(2026, 11, 24))
+    assert "ssn" in {s.id for s in with_ssn_step.steps}
 
 
 def test_can_this_person_start_on_1_september_is_answered_with_the_deciding_step_and_a_date(engine):
+    # can_start is now yes | likely | only-if-fast | no (it was True | None | False), begin_by is the last
+    # day for the typical plan and begin_by_safe the last day for the slow one (the old begin_by)
     begin = date(2026, 11, 24)
     later = {**ABROAD_SCHOLAR, "start_date": "2028-09-01"}
-    _, plan, _ = _plan(engine, later, "j1-research-scholar-2111", begin)
-    assert plan.can_start is True and plan.begin_by and begin <= plan.begin_by <= date(2028, 9, 1)
-    assert plan.deciding_step in plan.critical and timeline_warning(plan) is None
+    verdict, _ = _plan(engine, later, "j1-research-scholar-2111", begin)
+    t = verdict.timeline
+    assert t.can_start == "yes" and t.begin_by_safe and begin <= t.begin_by_safe <= t.begin_by <= date(2028, 9, 1)
+    assert not t.late
+    assert t.deciding_step in t.critical_path and verdict.timeline_warning is None
     soon = {**ABROAD_SCHOLAR, "start_date": "2026-12-01"}
-    _, plan, _ = _plan(engine, soon, "j1-research-scholar-2111", begin)
-    assert plan.can_start is False and plan.begin_by < begin
-    warning = timeline_warning(plan)
-    assert warning and "cannot be reached" in warning and str(plan.earliest_start) in warning
+    verdict, _ = _plan(engine, soon, "j1-research-scholar-2111", begin)
+    t = verdict.timeline
+    assert t.can_start == "no" and t.begin_by < begin and t.late
+    warning = verdict.timeline_warning
+    assert warning and "cannot be reached" in warning and str(t.earliest_start) in warning
+    assert warning in [w.text for w in verdict.warnings]
+
+
+def test_a_start_date_reached_at_the_usual_pace_but_not_if_slow_is_likely_with_a_warning(engine):
+    begin = date(2026, 11, 24)
+    verdict, _ = _plan(engine, ABROAD_SCHOLAR, "j1-research-scholar-2111", begin)
+    t = verdict.timeline
+    assert t.likely_start < t.ready_by  # the typical and slow plans differ, so a day between them exists
+    between = t.likely_start + (t.ready_by - t.likely_start) // 2
+    verdict, _ = _plan(engine, {**ABROAD_SCHOLAR, "start_date": between.isoformat()}, "j1-research-scholar-2111", begin)
+    t = verdict.timeline
+    assert t.can_start == "likely" and not t.late and t.begin_by >= begin > t.begin_by_safe
+    assert verdict.timeline_warning and str(t.begin_by) in verdict.timeline_warning
 
 
 PHILIPPINE_RESIDENT = {"citizenships": ["PH"], "stage": "graduate", "postgraduate_years": 1, "school_recognized_by_mbc": True,
@@ -109,10 +135,7 @@ PHILIPPINE_RESIDENT = {"citizenships": ["PH"], "stage": "graduate", "postgraduat
 
 
 def _fee_ids(engine, data, day):
-    profile = engine.check(data)
-    result = engine.explain(profile, "h1b-ptl", day)
-    plan = make_plan(result, day, None)
-    return {i.id: i for i in costs(engine.rules(day), result, profile, plan.earliest_start).items}
+    return {i.id: i for i in engine.explain(data, "h1b-ptl", day).cost.items}
 
 
 def test_the_h1b_payment_is_a_cost_only_while_collected_and_only_for_people_abroad(engine):
@@ -127,17 +150,37 @@ def test_the_h1b_payment_is_a_cost_only_while_collected_and_only_for_people_abro
     assert "h1b-100000-payment" not in _fee_ids(engine, PHILIPPINE_RESIDENT, date(2026, 10, 1))
 
 
+def test_the_costs_function_gives_the_verdicts_costs(engine):
+    day = date(2025, 10, 1)
+    profile = engine.check({**PHILIPPINE_RESIDENT, "duration_weeks": 4, "start_date": "2026-07-01"})
+    rules = engine.rules(day)
+    pathway = next(p for p in rules.pathways if p.id == "h1b-ptl")
+    values = rules.evaluate(profile.facts)
+    direct = costs(rules, pathway, values, profile, date(2026, 7, 1))
+    verdict = engine.explain(profile, "h1b-ptl", day)
+    assert direct == verdict.cost
+    assert {i.id for i in fee_items(pathway, values)} <= {i.id for i in direct.items}
+    assert direct.min == direct.total("min") <= direct.max == direct.total("max")
+    assert sum(low for low, _ in direct.by_payer.values()) == pytest.approx(direct.min)
+    assert direct.total("max", "host") >= 100000  # the payment is the host's
+
+
 def test_living_costs_follow_the_per_diem_of_the_host_city(engine):
+    day = date(2025, 11, 1)
     profile = engine.check({**ABROAD_SCHOLAR, "host_city": "san-francisco", "duration_weeks": 4, "start_date": "2026-01-05"})
-    result = engine.explain(profile, "j1-research-scholar-2111", date(2025, 11, 1))
-    item = next(i for i in costs(engine.rules(date(2025, 11, 1)), result, profile, date(2026, 1, 5)).items if i.id == "living-costs")
+    verdict = engine.explain(profile, "j1-research-scholar-2111", day)
+    item = next(i for i in verdict.cost.items if i.id == "living-costs")
     table = engine.kb.living["gsa-per-diem-fy2026"]
     sf = next(l for l in table.localities if "san-francisco" in l.cities)
     january = sf.lodging_by_month[3]
     assert item.usd_min == item.usd_max == pytest.approx(28 * (january + sf.meals_and_incidentals))
     anywhere = engine.check({**ABROAD_SCHOLAR, "duration_weeks": 4, "start_date": "2026-01-05"})
-    item = next(i for i in costs(engine.rules(date(2025, 11, 1)), result, anywhere, date(2026, 1, 5)).items if i.id == "living-costs")
+    item = next(i for i in engine.explain(anywhere, "j1-research-scholar-2111", day).cost.items if i.id == "living-costs")
     assert item.usd_min < item.usd_max
+    rules = engine.rules(day)
+    pathway = next(p for p in rules.pathways if p.id == "j1-research-scholar-2111")
+    direct = costs(rules, pathway, rules.evaluate(anywhere.facts), anywhere, date(2026, 1, 5))
+    assert next(i for i in direct.items if i.id == "living-costs") == item
 
 
 def test_every_pathway_has_steps_that_end_in_arrival_and_cost_what_its_fees_say(engine):
@@ -146,16 +189,19 @@ def test_every_pathway_has_steps_that_end_in_arrival_and_cost_what_its_fees_say(
         ids = [s.id for s in pathway.steps]
         assert "arrival" in ids, pathway.id
         assert all(s.citations for s in pathway.steps), pathway.id
+        assert all(s.weeks_min <= s.weeks_typical <= s.weeks_max for s in pathway.steps), pathway.id
 
 
 def test_the_evaluation_json_carries_steps_timeline_costs_and_barriers(engine):
-    data = evaluation_json(engine.find({**ABROAD_SCHOLAR, "start_date": "2027-09-01"}, date(2026, 11, 24)))
+    data = verdict_json(engine.find({**ABROAD_SCHOLAR, "start_date": "2027-09-01"}, date(2026, 11, 24)))
     item = next(p for p in data["pathways"] if p["id"] == "j1-research-scholar-2111")
     assert {"steps", "timeline", "cost_usd", "barriers"} <= set(item)
     step = item["steps"][0]
-    assert {"id", "text", "actor", "weeks", "after", "cost_usd", "citations"} <= set(step)
-    assert step["actor"] in ("person", "host", "agency") and step["weeks"]["min"] <= step["weeks"]["max"]
-    assert item["timeline"]["begin_by"] and item["timeline"]["earliest_start"]
+    assert {"id", "text", "actor", "weeks", "after", "cost_usd", "citations", "start_on", "done_by", "due"} <= set(step)
+    assert step["actor"] in ("person", "host", "agency")
+    assert step["weeks"]["min"] <= step["weeks"]["typical"] <= step["weeks"]["max"]
+    assert item["timeline"]["begin_by"] and item["timeline"]["begin_by_safe"] and item["timeline"]["earliest_start"]
+    assert item["timeline"]["can_start"] in ("yes", "likely", "only-if-fast", "no")
     assert {"min", "max", "items"} <= set(item["cost_usd"]) and item["cost_usd"]["min"] <= item["cost_usd"]["max"]
     assert data["rules_checked"]
 

@@ -21,9 +21,15 @@ from datetime import date, timedelta
 from .compiled import CompiledStep, PostWait, Rules
 
 
+_DAYS: dict[float, timedelta] = {}
+
+
 def days(weeks: float) -> timedelta:
     """Weeks as whole days, rounded up: a step of 1.5 weeks needs 11 days, not 10."""
-    return timedelta(days=math.ceil(round(weeks * 7, 6)))
+    found = _DAYS.get(weeks)
+    if found is None:
+        found = _DAYS[weeks] = timedelta(days=math.ceil(round(weeks * 7, 6)))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,30 +110,43 @@ def can_start(timeline_fast: date, typical: date, slow: date, start_date: date |
 
 def make_plan(rules: Rules, steps: tuple[CompiledStep, ...], values: tuple, begin: date, start_date: date | None,
               waits: dict[str, PostWait]) -> Plan:
-    """The needed steps (those whose `when` is not false) in time, from `begin`."""
-    needed = [s for s in steps if values[s.slot] is not False]
-    ids = {s.id for s in needed}
-    timing: dict[str, tuple] = {}
-    slowest_before: dict[str, str | None] = {}
-    for s in needed:  # compiled steps come in an order where each follows what it waits for
-        before = [timing[a] for a in s.after if a in ids]
+    """The needed steps (those whose `when` is not false) in time, from `begin`.
+
+    Kept to plain floats and tuples inside the loop: a verdict lays out a plan for every
+    pathway, thousands of times a second in a batch."""
+    timing: dict[str, tuple] = {}  # id -> (step, weeks, wait, start min/typical/max, finish min/typical/max, slowest before)
+    for s in steps:  # compiled steps come in an order where each follows what it waits for
+        if values[s.slot] is False:
+            continue
         wait = waits.get(s.consular_wait) if s.consular_wait else None
         weeks = step_weeks(s, wait, rules)
-        starts = Span(max((b[2].min for b in before), default=0.0), max((b[2].typical for b in before), default=0.0),
-                      max((b[2].max for b in before), default=0.0))
-        finishes = Span(starts.min + weeks.min, starts.typical + weeks.typical, starts.max + weeks.max)
-        slowest_before[s.id] = max(before, key=lambda b: b[2].max)[0].id if before else None
-        timing[s.id] = (s, weeks, finishes, starts, wait)
-    blocking = [timing[s.id] for s in needed if s.blocks_start]
-    fast = max((t[2].min for t in blocking), default=0.0)
-    typical = max((t[2].typical for t in blocking), default=0.0)
-    slow = max((t[2].max for t in blocking), default=0.0)
+        a0 = a1 = a2 = 0.0
+        slowest = None
+        for other in s.after:
+            b = timing.get(other)
+            if b is None:
+                continue
+            if b[6] > a0:
+                a0 = b[6]
+            if b[7] > a1:
+                a1 = b[7]
+            if slowest is None or b[8] > a2:
+                a2, slowest = b[8], other
+        timing[s.id] = (s, weeks, wait, a0, a1, a2, a0 + weeks.min, a1 + weeks.typical, a2 + weeks.max, slowest)
+    fast = typical = slow = 0.0
+    last, last_slow = None, -1.0
+    for t in timing.values():
+        if not t[0].blocks_start:
+            continue
+        fast, typical = max(fast, t[6]), max(typical, t[7])
+        if t[8] > last_slow:
+            last, last_slow = t[0].id, t[8]
+    slow = max(last_slow, 0.0)
     critical: list[str] = []
-    if blocking:
-        last = max(blocking, key=lambda t: t[2].max)[0].id
-        while last is not None:
-            critical.insert(0, last)
-            last = slowest_before[last]
+    while last is not None:
+        critical.append(last)
+        last = timing[last][9]
+    critical.reverse()
     deciding = max(critical, key=lambda i: timing[i][1].max, default=None)
     begin_by = start_date - days(typical) if start_date else None
     begin_by_safe = start_date - days(slow) if start_date else None
@@ -135,11 +154,12 @@ def make_plan(rules: Rules, steps: tuple[CompiledStep, ...], values: tuple, begi
     timeline = Timeline(begin, earliest, likely, ready, start_date, begin_by, begin_by_safe,
                         can_start(earliest, likely, ready, start_date), deciding, tuple(critical))
     anchor = begin_by if begin_by is not None and begin_by >= begin else begin
-    planned = tuple(PlannedStep(s, weeks, starts, finishes, anchor + days(finishes.typical),
-                                wait if wait and fresh(wait, rules.as_of) else None,
-                                wait if wait and not fresh(wait, rules.as_of) else None)
-                    for s, weeks, finishes, starts, wait in timing.values())
-    return Plan(planned, timeline)
+    planned = []
+    for s, weeks, wait, a0, a1, a2, f0, f1, f2, _ in timing.values():
+        current = wait is not None and fresh(wait, rules.as_of)
+        planned.append(PlannedStep(s, weeks, Span(a0, a1, a2), Span(f0, f1, f2), anchor + days(f1),
+                                   wait if current else None, wait if wait is not None and not current else None))
+    return Plan(tuple(planned), timeline)
 
 
 def short(text: str, words: int = 12) -> str:

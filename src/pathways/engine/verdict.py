@@ -15,7 +15,7 @@ from typing import Any
 
 from .compiled import Barrier
 from .costs import Costs
-from .plan import PlannedStep, Timeline
+from .plan import PlannedStep, Timeline, days
 
 GROUPS = ("open", "reachable", "needs-info", "closed")  # how a result page orders pathways
 
@@ -158,8 +158,6 @@ class Verdict:
 
 
 def planned_step(p: PlannedStep, cost: Costs, begin: date) -> Step:
-    from .plan import days
-
     s = p.step
     return Step(s.id, s.text, s.actor, p.weeks, s.after, cost.at_step(s.id), s.citations, s.source_ids,
                 s.blocks_start, p.starts, p.finishes, begin + days(p.starts.typical), begin + days(p.finishes.typical),

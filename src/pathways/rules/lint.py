@@ -16,7 +16,7 @@ from .expression import ExpressionError, bind, parse
 from .vocabulary import CONTRACT
 from .yamlfile import Problem, YamlFile
 
-CITE_KEYS = ("cite", "legal_basis")
+CITE_KEYS = ("cite", "legal_basis", "takes_cite", "processing_cite")
 
 
 def lint(kb, files: dict[str, YamlFile]) -> list[Problem]:
@@ -25,6 +25,7 @@ def lint(kb, files: dict[str, YamlFile]) -> list[Problem]:
     problems += _references(kb, files)
     problems += _expressions(kb, files)
     problems += _country_codes(kb, files)
+    problems += _durations(kb, files)
     for kind, names in CONTRACT.items():
         store = getattr(kb, kind)
         for name in names:
@@ -131,6 +132,8 @@ def _expression_sites(kb):
     for pid, p in kb.pathways.items():
         for i, s in enumerate(p.steps):
             yield "pathways", pid, ("steps", i, "when"), s.when, kb.visas.get(p.visa), None
+    for gid, program in kb.programs.items():
+        yield "programs", gid, ("takes",), program.takes, None, None
     for eid, event in kb.policies.items():
         for i, effect in enumerate(event.effects):
             if effect.fee:
@@ -165,6 +168,44 @@ def _plans(kb, files) -> list[Problem]:
         name, line = _where(kb, files, "pathways", pid, ())
         for message in clashes + order_problems + [f"a step pays fee {f!r}, which no visa, authorization or event of this pathway defines" for f in unknown_fees]:
             problems.append(Problem(name, line, message))
+    return problems
+
+
+def _all_steps(kb):
+    """(kind, id, loc, step) for every step of the base."""
+    for code, visa in kb.visas.items():
+        yield from (("visas", code, ("steps", i), s) for i, s in enumerate(visa.steps))
+    for code, auth in kb.authorizations.items():
+        yield from (("authorizations", code, ("steps", i), s) for i, s in enumerate(auth.steps))
+        for j, route in enumerate(auth.routes):
+            yield from (("authorizations", code, ("routes", j, "steps", i), s) for i, s in enumerate(route.steps))
+    for pid, p in kb.pathways.items():
+        yield from (("pathways", pid, ("steps", i), s) for i, s in enumerate(p.steps))
+    for eid, event in kb.policies.items():
+        yield from (("policies", eid, ("effects", i, "step"), e.step) for i, e in enumerate(event.effects) if e.step)
+
+
+def _durations(kb, files) -> list[Problem]:
+    """Every step gives its typical time (a plan is made with it); a consular wait names a
+    class that every snapshot defines; a snapshot's posts are in countries that exist."""
+    problems = []
+    classes = [{c.id for c in w.classes} for w in kb.consular_waits.values()]
+    for kind, key, loc, step in _all_steps(kb):
+        if step.weeks.typical is None:
+            name, line = _where(kb, files, kind, key, loc + ("weeks",))
+            problems.append(Problem(name, line, f"step {step.id!r}: weeks needs `typical` (with its source) beside min and max"))
+        if step.consular_wait and any(step.consular_wait not in c for c in classes):
+            name, line = _where(kb, files, kind, key, loc + ("consular_wait",))
+            problems.append(Problem(name, line, f"step {step.id!r}: consular-wait class {step.consular_wait!r} is not in every snapshot"))
+    countries = list_members(kb.lists["countries"], None) if "countries" in kb.lists else None
+    for wid, waits in kb.consular_waits.items():
+        known = {c.id for c in waits.classes}
+        for i, post in enumerate(waits.posts):
+            bad = sorted(set(post.weeks) - known)
+            if bad or (countries is not None and post.country not in countries):
+                name, line = _where(kb, files, "consular_waits", wid, ("posts", i))
+                what = f"class {bad[0]!r} is not among the snapshot's classes" if bad else f"{post.country!r} is not a country code"
+                problems.append(Problem(name, line, f"post {post.post}: {what}"))
     return problems
 
 

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlencode
 
-from ...rules.profile import HOST, FieldProblem, Profile, ProfileError
+from pathways import HOST, FieldProblem, Profile, ProfileError
 
 SKIP = "skip"
 AS_OF = "as_of"
@@ -153,10 +153,11 @@ def data(answers: Answers, facts: Mapping[str, Any]) -> dict:
 
 def profile(answers: Answers, engine) -> Profile:
     """The checked profile, or the engine's ProfileError (unknown facts in `skip` included)."""
-    bad = [f for f in answers.skipped if f not in engine.kb.facts]
+    facts = engine.facts()
+    bad = [f for f in answers.skipped if f not in facts]
     problems = [FieldProblem(SKIP, f"{f!r} is not a profile fact") for f in bad]
     try:
-        checked = engine.check(data(answers, engine.kb.facts))
+        checked = engine.check(data(answers, facts))
     except ProfileError as error:
         raise ProfileError(error.problems + problems) from None
     if problems:

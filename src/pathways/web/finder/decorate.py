@@ -85,7 +85,9 @@ def pathway(p, questions: dict, say: Texts) -> dict:
     return {
         "id": p.id, "name": p.name, "status": p.status, "group": p.group, "reachable": p.reachable,
         "full": False,  # steps and cost items in full: set for the first pathways a person can act on
-        "status_text": words.STATUS[p.status], "group_text": GROUP_TITLES[p.group],
+        # the status keeps its meaning; within reach, the badge says what is missing is to arrange
+        "status_text": words.STATUS[p.status] + (": to arrange" if p.group == "reachable" else ""),
+        "group_text": GROUP_TITLES[p.group],
         "visa_name": p.visa_name, "authorization_name": p.authorization_name,
         "patient_contact": p.patient_contact, "contact_text": words.contact(p.patient_contact),
         "summary": p.summary, "summary_cites": _citations(p.summary_citations, p.summary_sources),

@@ -26,16 +26,19 @@ def result(request: HttpRequest) -> HttpResponse:
     answers, found = _verdict(request)
     if answers is None:
         return found
-    return render(request, "finder/result.html", _result_context(answers, found))
+    return render(request, "finder/result.html", _result_context(answers, found, request))
 
 
-def _result_context(answers, found) -> dict:
+def _result_context(answers, found, request=None) -> dict:
     engine = get_engine()
     facts = engine.facts()
     query = answers.query()
     categories = {c["id"]: c["name"] for c in engine.categories()}
     questions = {name: d.question for name, d in facts.items()}
+    # coordinators signed in to the workspace may open a case from a result; a trainee is not sent to a staff login
+    staff = bool(request is not None and getattr(request, "user", None) and request.user.is_authenticated)
     return {**decorate.verdict(found, questions, categories), "query": query,
+            "packed": qs.pack(query) if query and staff else "",
             "given": [{"question": facts[f].question if f in facts else f,
                        "answer": words.shown(engine, facts.get(f), f, t)} for f, t in answers.steps()]}
 
