@@ -215,3 +215,17 @@ def test_several_nationalities_are_read_from_one_text(engine):
     assert engine.country_codes("Uganda, KE") == (["UG", "KE"], [])
     assert engine.country_codes("Korea, Republic of, Ivory Coast") == (["KR", "CI"], [])
     assert engine.country_codes("Uganda, Narnia, uganda") == (["UG"], ["Narnia"])
+
+
+def test_no_to_an_offer_does_not_end_the_questions_that_decide_the_pathway(engine):
+    """A student who has not applied yet answers "No" to the dean's approval first: the B-1
+    and Visa Waiver electives are then blocked only on what a host arranges, so the interview
+    still asks her nationality, which decides whether the Visa Waiver elective is closed."""
+    order = ["desired_contact", "stage", "enrolled_in_us_school", "school_recognized_by_mbc",
+             "host.dean_approved_elective"]
+    facts = dict(engine.check({**STUDENT, "host": {"dean_approved_elective": False}}).facts)
+    known = {f: facts[f] for f in order if f in facts} | {"desired_contact": "supervised"}
+    progress = ask(engine, known)
+    assert progress.question is not None and progress.question.fact == "citizenships", progress
+    after = ask(engine, {**known, "citizenships": frozenset({"UG"})})
+    assert after.question is not None and after.question.phase == "planning"

@@ -123,14 +123,22 @@ def test_the_api_gives_the_clis_json_for_our_own_scenario(client, engine, path):
     assert response.json() == expected
 
 
-def test_without_as_of_the_api_takes_the_profiles_start_date_as_the_cli_does(client):
-    profile = {"citizenships": ["KE"], "stage": "graduate", "postgraduate_years": 4, "start_date": "2026-09-01"}
+def test_without_as_of_the_api_evaluates_on_today_as_the_cli_does(client):
+    # The contract changed: without as_of the evaluation is made today (it used to be the profile's
+    # start date); the plan begins today and the start date is its target.
+    profile = {"citizenships": ["KE"], "stage": "graduate", "postgraduate_years": 4, "start_date": "2027-09-01"}
+    before = date.today()
     run = _cli(["find", "-", "--json"], stdin=json.dumps(profile))
     assert run.returncode == 0, run.stderr
     response = _post(client, profile)
     assert response.status_code == 200
+    if date.today() != before:  # midnight passed between the two: they cannot agree on the day
+        pytest.skip("the day changed during the test")
     assert response.json() == json.loads(run.stdout)
-    assert response.json()["as_of"] == "2026-09-01"
+    assert response.json()["as_of"] == before.isoformat() != "2027-09-01"
+    for item in response.json()["pathways"]:
+        assert item["timeline"]["start_date"] == "2027-09-01"
+        assert item["timeline"]["earliest_start"] >= before.isoformat()
 
 
 # --- invalid profiles ----------------------------------------------------------------------

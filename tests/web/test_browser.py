@@ -270,7 +270,7 @@ def _wait_after(page, fact: str) -> None:
     try:
         page.wait_for_function(
             """(fact) => (location.pathname.startsWith('/result/') &&
-                          document.querySelector('section#open, section#needs-info, section#blocked')) ||
+                          document.querySelector('section#open, section#reachable, section#needs-info, section#closed')) ||
                  (!location.pathname.startsWith('/result/') &&
                   (document.querySelector('form#question input[name=fact]') || {}).value !== fact)""",
             arg=fact, timeout=15_000)
@@ -282,11 +282,11 @@ def _wait_after(page, fact: str) -> None:
                              f"nor the result's sections (main: {shown!r}; {type(error).__name__})") from None
 
 
-def _interview(page, server: str, engine, persona: dict, shots: Path, name: str):
+def _interview(page, server: str, engine, persona: dict, shots: Path, name: str, as_of: str = AS_OF):
     """Walk the interview; (the facts asked in order, the answers given, the result URL)."""
     facts = dict(engine.check(persona).facts)
     facts["desired_contact"] = persona["desired_contact"]
-    _load(page, f"{server}/interview/?as_of={AS_OF}", "the interview's first page")
+    _load(page, f"{server}/interview/?as_of={as_of}", "the interview's first page")
     asked: list[str] = []
     given: dict[str, str] = {}
     while not urlsplit(page.url).path.startswith("/result/"):
@@ -304,8 +304,8 @@ def _interview(page, server: str, engine, persona: dict, shots: Path, name: str)
             given[fact] = text
         _wait_after(page, fact)
     shown = page.locator("main").inner_text()[:300] if page.locator("main").count() else page.content()[:300]
-    assert page.locator("section#open, section#needs-info, section#blocked").count() >= 1, \
-        f"the browser reached {page.url}, but it shows none of section#open, #needs-info, #blocked: {shown!r}"
+    assert page.locator("section#open, section#reachable, section#needs-info, section#closed").count() >= 1, \
+        f"the browser reached {page.url}, but it shows none of the result's groups: {shown!r}"
     return asked, given, page.url
 
 
@@ -334,12 +334,16 @@ def _cli_statuses(profile: dict, tmp_path: Path) -> tuple[str, dict[str, str]]:
     return data["category"], {p["id"]: p["status"] for p in data["pathways"]}
 
 
+# the page's groups and the status each stands for: within reach and closed are both blocked
+GROUP_STATUS = {"open": "open", "reachable": "blocked", "needs-info": "needs-info", "closed": "blocked"}
+
+
 def _page_statuses(page) -> dict[str, str]:
     statuses = {}
-    for status in ("open", "needs-info", "blocked"):
-        for article in page.locator(f"section#{status} article.pathway").all():
-            pid = article.get_attribute("id")
-            assert pid and pid.startswith("pathway-"), pid
+    for group, status in GROUP_STATUS.items():
+        shown = "li" if group == "closed" else "article.pathway"
+        for item in page.locator(f"section#{group} {shown}[id^=pathway-]").all():
+            pid = item.get_attribute("id")
             assert pid[len("pathway-"):] not in statuses, f"{pid} shown twice"
             statuses[pid[len("pathway-"):]] = status
     return statuses
@@ -376,6 +380,41 @@ def test_i_do_not_know_moves_the_interview_on_as_the_engine_does(page, server, e
     assert "skip=" in result_url
     _load(page, result_url, "the result page")
     assert _page_statuses(page) == _cli_statuses(_profile(given, engine), tmp_path)[1]
+
+
+# A final-year student in Kampala who has not applied for an elective yet: "No" to the dean's
+# approval is not a closed door. She plans a July 2027 elective of six weeks at Stanford.
+KAMPALA = {"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
+           "school_recognized_by_mbc": True, "current_us_status": "none", "desired_contact": "supervised",
+           "host": {"dean_approved_elective": False}, "start_date": "2027-07-05", "duration_weeks": 6,
+           "host_city": "palo-alto"}
+
+
+def test_a_student_who_has_not_applied_sees_the_b1_elective_within_reach_and_where_to_apply(
+        page, server, engine, shots, tmp_path):
+    evaluated = "2026-12-01"  # the day she asks, five months before she must begin
+    asked, given, result_url = _interview(page, server, engine, KAMPALA, shots, "kampala", evaluated)
+    assert "host.dean_approved_elective" in asked and given["host.dean_approved_elective"] == "false"
+    assert asked[-3:] == ["start_date", "duration_weeks", "host_city"], asked  # her dates and costs are her own
+    _load(page, result_url, "the Kampala student's result")
+    elective = page.locator("section#reachable article#pathway-b1-elective")
+    assert elective.count() == 1, "the B-1 elective is not within reach"
+    where = elective.locator(".where")
+    assert where.get_by_role("link", name="Stanford International Visiting Student Program").count() == 1
+    assert "To arrange" in elective.inner_text() and "Blocked: to arrange" in elective.inner_text()
+    cli = json.loads(subprocess.run([*_pathways_command(), "find", "-", "--json", "--as-of", evaluated],
+                                    input=json.dumps(_profile(given, engine)), capture_output=True, text=True,
+                                    timeout=120).stdout)
+    timeline = next(p for p in cli["pathways"] if p["id"] == "b1-elective")["timeline"]
+    assert timeline["likely_start"] in elective.inner_text() and timeline["begin_by"] in elective.inner_text()
+    assert timeline["likely_start"] < "2027-07-05" and timeline["begin_by"] >= evaluated
+    # she reads the open group first; closed pathways are folded, one reason each
+    assert page.locator("section#closed details:not([open])").count() == 1
+    for width, height in SIZES.values():
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"wider than {width} px"
+    _screenshots(page, shots, "kampala-result")
+    _axe(page, "the Kampala student's result")
 
 
 AXE_PAGES = {

@@ -130,25 +130,50 @@ def test_a_kampala_student_is_asked_the_plan_then_sent_to_the_result(client):
 
 # The result -----------------------------------------------------------------------
 
-def test_the_result_page_and_json_agree_with_the_engine(client, kb):
+GROUPS = ("open", "reachable", "needs-info", "closed")  # the order the result page shows them in
+
+
+def _group(pathway: dict) -> str:
+    """A pathway's group from its JSON: blocked ones are within reach if nothing but arrangements is unmet."""
+    if pathway["status"] == "blocked":
+        return "reachable" if pathway["reachable"] else "closed"
+    return pathway["status"]
+
+
+@pytest.mark.parametrize("dean, b1_group", [("true", "open"), ("false", "reachable"), (None, "needs-info")])
+def test_the_result_page_and_json_agree_with_the_engine(client, kb, dean, b1_group):
     from pathways import verdict_json
     from pathways.web.engine import get_engine
 
     engine = get_engine()
-    data = json.loads(client.get("/result.json?" + KAMPALA).content)
-    profile = engine.check({"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
-                            "school_recognized_by_mbc": True, "current_us_status": "none", "desired_contact": "supervised",
-                            "duration_weeks": 8, "host": {"dean_approved_elective": True}})
-    assert data == json.loads(json.dumps(verdict_json(engine.find(profile))))
-    html = client.get("/result/?" + KAMPALA).content.decode()
-    for section in ("open", "needs-info", "blocked"):
-        assert f'<section id="{section}"' in html
+    query = KAMPALA.replace("&host.dean_approved_elective=true", "" if dean is None else f"&host.dean_approved_elective={dean}")
+    data = json.loads(client.get("/result.json?" + query).content)
+    facts = {"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
+             "school_recognized_by_mbc": True, "current_us_status": "none", "desired_contact": "supervised",
+             "duration_weeks": 8}
+    if dean is not None:
+        facts["host"] = {"dean_approved_elective": dean == "true"}
+    assert data == json.loads(json.dumps(verdict_json(engine.find(engine.check(facts)))))
+    groups = {p["id"]: _group(p) for p in data["pathways"]}
+    assert groups["b1-elective"] == b1_group and groups["vwp-business-elective"] == "closed"  # Uganda: no VWP
+    html = client.get("/result/?" + query).content.decode()
+    shown = re.findall(r'<section id="([^"]+)"', html)
+    assert shown == [g for g in GROUPS if g in groups.values()]  # the non-empty groups, in order
     for pathway in data["pathways"]:
-        article = re.search(rf'<article class="pathway (\S+)" id="pathway-{pathway["id"]}"', html)
-        assert article and article.group(1) == pathway["status"]
-        section = html[:article.start()].rsplit("<section id=", 1)[1]
-        assert section.startswith(f'"{pathway["status"]}"')
-    assert "✓" in html and "Met:" in html and "/knowledge/sources/" in html
+        group = groups[pathway["id"]]
+        if group == "closed":  # a line in the closed list, linking to the pathway
+            link = html.index(f'href="/knowledge/pathways/{pathway["id"]}/"', html.index('<section id="closed"'))
+            assert f'id="pathway-{pathway["id"]}"' not in html
+            place = link
+        else:
+            article = re.search(rf'<article class="pathway (\S+)" id="pathway-{pathway["id"]}"', html)
+            assert article and article.group(1) == group
+            place = article.start()
+        section = html[:place].rsplit("<section id=", 1)[1]
+        assert section.startswith(f'"{group}"'), (pathway["id"], group)
+    assert "/knowledge/sources/" in html
+    if b1_group == "open":
+        assert "✓" in html and "Met:" in html
 
 
 def test_as_of_is_the_date_of_the_rules(client):

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import yaml
 
-from pathways.engine.plan import make_plan
+from pathways.engine.plan import days
 from pathways.web.engine import get_engine
 from pathways.web.workspace.cases import create_case, reevaluate_open_cases
 from pathways.web.workspace.models import Case, ChecklistItem, HistoryEntry
@@ -36,15 +36,23 @@ def test_a_case_opened_from_an_evaluation_lays_out_its_checklist_back_from_the_s
     case = Case.objects.get(institution=coordinator.institution)
     assert response["Location"] == f"/workspace/cases/{case.pk}/"
     assert case.home_country == "UG" and case.profile["start_date"] == STARTS.isoformat()
-    # Each step is due on begin_by (the last day to begin for the slow case to be ready on the
-    # start date) plus the step's own slow finish.
+    # Each step is due on begin_by (the last day to begin for the typical plan to meet the start
+    # date; as_of if that day has passed) plus the step's typical finish. (It used to be the slow
+    # plan's begin_by plus the slow finish.)
     engine = get_engine()
     profile = engine.check({**STUDENT, "start_date": STARTS.isoformat()})
-    plan = make_plan(engine.explain(profile, "b1-elective", AS_OF), AS_OF, STARTS)
-    expected = {p.step.id: plan.begin_by + timedelta(days=round(p.finish_max * 7)) for p in plan.steps}
+    verdict = engine.plan(profile, "b1-elective", AS_OF)
+    t = verdict.timeline
+    assert t.begin_by and t.begin_by >= AS_OF  # a start more than a year ahead: not late
+    expected = {s.id: t.begin_by + days(s.finishes.typical) for s in verdict.steps}
+    assert expected == {s.id: s.due for s in verdict.steps}
     items = {i.step_id: i.due for i in case.checklist.all()}
     assert items == expected and items
-    assert case.verdict["begin_by"] == plan.begin_by.isoformat()
+    assert max(items.values()) <= STARTS
+    assert case.verdict["begin_by"] == t.begin_by.isoformat()
+    assert case.verdict["begin_by_safe"] == t.begin_by_safe.isoformat()
+    assert case.verdict["can_start"] == t.can_start and case.verdict["late"] is False
+    assert case.verdict["likely_start"] == t.likely_start.isoformat()
     page = client.get(f"/workspace/cases/{case.pk}/").content.decode()
     assert "Aisha Nakato" in page and "Checklist" in page
     assert all(d.isoformat() in page for d in expected.values())
@@ -98,20 +106,31 @@ def test_ticking_a_step_is_recorded_with_who_and_before_and_after(client, coordi
 
 
 def test_editing_a_case_records_the_change_and_a_new_start_date_moves_the_due_dates(client, coordinator):
-    _new_case(client)
+    starts = date.today() + timedelta(days=400)  # far enough ahead of the edit's day not to be late
+    _new_case(client, starts=starts)
     case = Case.objects.get(institution=coordinator.institution)
     first = case.checklist.first()
     client.post(f"/workspace/cases/{case.pk}/checklist/{first.pk}/", {"status": "done"})
     old_due = {i.step_id: i.due for i in case.checklist.all()}
-    later = STARTS + timedelta(days=28)
+    later = starts + timedelta(days=28)
     response = client.post(f"/workspace/cases/{case.pk}/edit/", {
         "trainee_name": "Aisha N. Nakato", "trainee_email": "aisha@example.org", "home_country": "UG",
         "stage": "student", "pathway_id": "b1-elective", "starts": later.isoformat(), "ends": "", "status": "open"})
     assert response.status_code == 302, response.content.decode()[:1500]
     case.refresh_from_db()
     assert case.trainee_name == "Aisha N. Nakato" and case.profile["start_date"] == later.isoformat()
+    # A new start date re-evaluates the case today (the edit's day), so the plan is today's: each
+    # step is due 28 days after it would be for the old start date evaluated today.
+    assert case.evaluated_on == date.today()
+    engine = get_engine()
+    moved = engine.plan({**STUDENT, "start_date": later.isoformat()}, "b1-elective", case.evaluated_on)
+    unmoved = engine.plan({**STUDENT, "start_date": starts.isoformat()}, "b1-elective", case.evaluated_on)
+    assert unmoved.timeline.begin_by >= case.evaluated_on  # else the dates would be clamped to the day
     new_due = {i.step_id: i.due for i in case.checklist.all()}
-    assert all(new_due[k] == old_due[k] + timedelta(days=28) for k in old_due)
+    assert set(new_due) == set(old_due)
+    assert new_due == {s.id: s.due for s in moved.steps}
+    assert new_due == {s.id: s.due + timedelta(days=28) for s in unmoved.steps}
+    assert case.verdict["begin_by"] == moved.timeline.begin_by.isoformat()
     assert case.checklist.get(step_id=first.step_id).status == "done"  # ticked steps keep their status
     entry = HistoryEntry.objects.filter(model="Case", object_id=case.pk, action="changed").first()
     assert entry.before["trainee_name"] == "Aisha Nakato" and entry.after["trainee_name"] == "Aisha N. Nakato"

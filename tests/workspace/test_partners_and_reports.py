@@ -40,7 +40,7 @@ def test_a_case_on_an_agreement_pathway_is_covered_only_by_an_inbound_agreement_
     partner = _partner(coordinator)
     starts = TODAY + timedelta(days=200)
     case = _student_case(coordinator, partner, starts)
-    needs = reports.pathways_needing_agreement(get_engine().kb)
+    needs = reports.pathways_needing_agreement(get_engine())
     assert "b1-elective" in needs
     assert list(reports.uncovered_cases(coordinator.institution, needs)) == [case]
     Agreement.objects.create(institution=coordinator.institution, partner=partner, kind="taa", direction="outbound",
@@ -107,7 +107,7 @@ def test_reciprocity_sums_heads_weeks_and_dollars_each_way_with_the_funding_rati
 def test_the_contact_log_reports_the_share_of_patient_contact_against_the_threshold(client, coordinator):
     case = create_case(coordinator.institution, coordinator.user, trainee_name="Claire Tremblay", trainee_email="",
                        home_country="CA", stage="graduate", profile=CANADIAN, pathway_id="tn-2113", as_of=TODAY)
-    assert "tn-2113" in reports.pathways_with_incidental_contact(get_engine().kb)
+    assert "tn-2113" in reports.pathways_with_incidental_contact(get_engine())
     url = f"/workspace/cases/{case.pk}/contact-log/"
     week = {"patient_contact_hours": "4", "teaching_hours": "10", "research_hours": "24", "observation_hours": "2"}
     assert client.post(url, {"week_of": "2026-09-07", **week}).status_code == 302

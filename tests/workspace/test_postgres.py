@@ -120,7 +120,14 @@ def test_the_dashboard_shows_what_needs_doing(inst):
                        trainee_email="", home_country="UG", stage="student",
                        profile={**STUDENT, "start_date": (today + timedelta(days=5)).isoformat()}, pathway_id=PATHWAY,
                        as_of=today, starts=today + timedelta(days=5), home_institution=inst["partner"])
-    assert soon.checklist.filter(status="todo", due__lt=today + timedelta(days=8)).exists()
+    # Five days is too late for the typical plan: the case is late and at risk, and its steps are due
+    # counted from today (never a past day; they used to be counted back from a past begin_by).
+    from pathways.web.workspace.cases import at_risk
+
+    assert soon.verdict["late"] is True and soon.verdict["can_start"] == "no"
+    assert at_risk(soon, today)
+    assert soon.checklist.filter(status="todo").exists()
+    assert not soon.checklist.filter(due__lt=today).exists()
     Agreement.objects.create(institution=inst["institution"], partner=inst["partner"], kind="mou", direction="inbound",
                              starts=today - timedelta(days=300), ends=today + timedelta(days=30), notes="Ending soon")
     page = _client(inst["users"]["viewer"]).get("/workspace/")

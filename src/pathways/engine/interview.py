@@ -161,11 +161,13 @@ class Interviewer:
         self._eligible = set(self.askable)
 
     def _undecided(self, evaluation, skipped: set[str]):
-        """Needs-info pathways that an eligibility answer could still settle, and the best open contact."""
+        """Pathways that an eligibility answer could still settle (needing information, or blocked
+        only on what can be arranged: "No, not yet" to an offer must not end the interview before
+        the facts that decide the pathway are asked), and the best open contact."""
         best_open = max((r.pathway.contact_rank for r in evaluation.pathways if r.status == "open"), default=-1)
         undecided = []
         for r in evaluation.pathways:
-            if r.status != "needs-info":
+            if r.status == "open" or (r.status == "blocked" and not all(self._arrangement(q) for q in r.missing("unmet"))):
                 continue
             open_facts = {f for req in r.missing("unknown") for f in req.facts
                           if f in self._eligible and evaluation.profile.get(f) is None and f not in skipped}
@@ -211,6 +213,8 @@ class Interviewer:
             because = "a pathway with the most patient contact still possible is open"
         elif any(r.status == "needs-info" for r in evaluation.pathways):
             because = "no question left could decide a pathway"
+        elif self._within_reach(evaluation):
+            because = "a pathway is within reach: what it needs can be arranged, not answered"
         else:
             because = "no answer left could open a pathway"
         return Progress(None, asked, 0, because)
@@ -229,8 +233,10 @@ class Interviewer:
                     continue
                 after = judge(result.pathway, values)
                 settled = sum(1 for before, now in zip(result.statuses, after.statuses) if before is None and now is not None)
-                if after.status != "needs-info":
-                    settled += 2  # the pathway itself is decided
+                closed = any(v is False and not self._arrangement(q)
+                             for q, v in zip(after.pathway.requirements, after.statuses))
+                if after.status == "open" or closed or after.unknown == 0:
+                    settled += 2  # the pathway itself is decided: open, closed, or only arrangements left
                 w = WANTED_WEIGHT if result.pathway.contact_rank >= wanted else 1.0
                 # pathways nearer a decision count more: their answers end the interview sooner
                 total += weight * w * settled / (1 + result.unknown)

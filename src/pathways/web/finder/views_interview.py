@@ -109,11 +109,9 @@ def _accepted(engine, definition) -> str:
 
 def _shown_question(engine, q, entered: list[str]) -> dict:
     """The question, its help and its choices, in words."""
-    text = entered[-1] if entered else ""
-    question = {"fact": q.fact, "text": q.question, "help": q.help, "type": q.type, "entered": text,
-                "minimum": None, "maximum": None}
     definition = engine.facts()[q.fact]
-    question["minimum"], question["maximum"] = definition.minimum, definition.maximum
+    question = {"fact": q.fact, "text": q.question, "help": q.help, "type": q.type,
+                "entered": entered[-1] if entered else "", "minimum": definition.minimum, "maximum": definition.maximum}
     labels = q.labels
     if q.type == "bool":
         question["choices"] = [(v, words.label(labels, v)) for v in ("true", "false")]
