@@ -234,3 +234,29 @@ def test_a_case_profile_reads_citizenships_no_as_norway_not_false(client, coordi
     assert response.status_code == 302, response.content.decode()[:2000]
     case = Case.objects.get(institution=coordinator.institution, trainee_name="Ingrid Hansen")
     assert case.home_country == "NO" and case.profile["citizenships"] == ["NO"]
+
+
+def test_a_case_is_at_risk_when_the_typical_plan_misses_the_start_or_a_step_is_due_within_a_week(coordinator):
+    from pathways.web.workspace.cases import at_risk
+
+    today = date.today()
+    starts = today + timedelta(days=500)  # the typical plan, begun by begin_by, meets it
+    case = create_case(coordinator.institution, coordinator.user, trainee_name="On Time", trainee_email="",
+                       home_country="UG", stage="student", profile={**STUDENT, "start_date": starts.isoformat()},
+                       pathway_id="b1-elective", as_of=today, starts=starts)
+    assert case.verdict["late"] is False and case.verdict["can_start"] in ("yes", "likely")
+    items = list(case.checklist.all())
+    assert items and min(i.due for i in items) > today + timedelta(days=7)
+    assert not at_risk(case, today)
+    first = items[0]
+    ChecklistItem.objects.filter(pk=first.pk).update(due=today + timedelta(days=7))  # due within a week
+    assert at_risk(case, today)
+    ChecklistItem.objects.filter(pk=first.pk).update(status="done")  # done: no longer a worry
+    assert not at_risk(case, today)
+    late = create_case(coordinator.institution, coordinator.user, trainee_name="Too Soon", trainee_email="",
+                       home_country="UG", stage="student",
+                       profile={**STUDENT, "start_date": (today + timedelta(days=30)).isoformat()},
+                       pathway_id="b1-elective", as_of=today, starts=today + timedelta(days=30))
+    assert late.verdict["late"] is True and late.verdict["can_start"] in ("only-if-fast", "no")
+    assert min(i.due for i in late.checklist.all()) >= today  # never a past day to do something by
+    assert at_risk(late, today)

@@ -10,7 +10,7 @@ once.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from .compiled import CompiledPathway, PostWait, Rules
 from .costs import Costs, costs
@@ -19,6 +19,7 @@ from .plan import Plan, make_plan, timeline_warning
 from .verdict import (PathwayVerdict, ProgramVerdict, RequirementVerdict, UpcomingEvent, Verdict, WarningVerdict,
                       WouldTake, planned_step)
 
+ONE_DAY = timedelta(days=1)
 CACHE_LIMIT = 50_000  # entries per cache; cleared, not grown, past it
 
 
@@ -63,16 +64,18 @@ class Builder:
             rules.events, self.upcoming(profile.get("start_date")), rules.last_checked, rules.stale, profile)
 
     def upcoming(self, until: date | None, visa: str | None = None) -> tuple[UpcomingEvent, ...]:
-        """Policy events known to begin or end after the evaluation and by `until`."""
+        """Policy events already known on the day of the evaluation to begin, or to end (an
+        announced event takes over the next day), after it and by `until`."""
         if until is None:
             return ()
-        begin, found = self.rules.as_of, []
-        for e in self.rules.schedule:
+        begin, schedule, found = self.rules.as_of, self.rules.schedule, []
+        known = [e for e in schedule if e.announced is not None and e.announced <= begin]
+        for e in schedule:
             if visa is not None and e.visas and visa not in e.visas:
                 continue
-            if begin < e.starts <= until:
+            if e in known and begin < e.starts <= until:
                 found.append(UpcomingEvent(e.id, e.name, e.starts, "begins", e.visas, e.text, e.citations))
-            if e.ends is not None and begin <= e.ends < until:
+            if e.ends is not None and begin <= e.ends < until and any(n.starts == e.ends + ONE_DAY for n in known):
                 found.append(UpcomingEvent(e.id, e.name, e.ends, "ends", e.visas, e.text, e.citations))
         return tuple(sorted(found, key=lambda u: u.on))
 
@@ -100,8 +103,8 @@ class Builder:
         steps = tuple(planned_step(s, cost, rules.as_of) for s in plan.steps)
         warning = timeline_warning(plan)
         warnings = [WarningVerdict(w.text, w.citations) for w in result.warnings]
-        horizon = plan.timeline.start_date or plan.timeline.likely_start
-        warnings += [WarningVerdict(_event_sentence(u), u.citations, u.on) for u in self.upcoming(horizon, p.visa)]
+        warnings += [WarningVerdict(_event_sentence(u), u.citations, u.on)
+                     for u in self.upcoming(plan.timeline.start_date, p.visa)]
         closed = result.status == "blocked" and not reachable
         if warning and not closed:
             warnings.append(WarningVerdict(warning, ()))

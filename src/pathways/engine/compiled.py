@@ -105,6 +105,7 @@ class ScheduledEvent:
     visas: tuple[str, ...]  # the visas its effects reach (empty: all)
     text: str
     citations: tuple[str, ...]
+    announced: date | None = None  # known from this day (None: not before it began)
 
 
 @dataclass(frozen=True)

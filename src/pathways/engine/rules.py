@@ -134,7 +134,7 @@ def _waits(kb, labels, as_of: date):
 def _schedule(kb, labels) -> tuple[ScheduledEvent, ...]:
     return tuple(
         ScheduledEvent(e.id, e.name, e.starts, e.ends, tuple(dict.fromkeys(v for f in e.effects for v in f.visas)),
-                       e.summary.text, tuple(labels[c] for c in e.summary.cite))
+                       e.summary.text, tuple(labels[c] for c in e.summary.cite), e.announced)
         for e in sorted(kb.policies.values(), key=lambda e: e.starts))
 
 

@@ -242,6 +242,9 @@ class PolicyEvent(Strict):
     kind: Literal["entry-restriction", "payment", "fee", "interview-pause", "consular-rule", "court-order"]
     starts: date
     ends: date | None = None  # last day in force; None while in force with no end set
+    # the day it became known (signed, published): an evaluation before it cannot foresee it;
+    # left out, it was not known before it began
+    announced: date | None = None
     summary: Fact
     lists: dict[Slug, list[str]] = {}  # named country lists, referenced as @name in tests
     effects: list[Effect] = []
