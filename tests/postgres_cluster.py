@@ -87,7 +87,8 @@ class Cluster:
 
     def start(self) -> "Cluster":
         began = time.monotonic()
-        self.folder = Path(tempfile.mkdtemp(prefix="pathways-postgres-"))
+        # as root, in /tmp: the `postgres` user must be able to reach it (TMPDIR may be root's own)
+        self.folder = Path(tempfile.mkdtemp(prefix="pathways-postgres-", dir="/tmp" if self.run_as else None))
         if self.run_as:
             os.chown(self.folder, self.owner.pw_uid, self.owner.pw_gid)
         done = self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
