@@ -5,6 +5,7 @@ policy events before the start date."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
@@ -332,3 +333,17 @@ def test_an_event_for_other_visas_is_not_a_warning_on_this_pathway(engine):
     person = {**STUDENT, "start_date": (starts + timedelta(days=200)).isoformat()}
     pv = engine.explain(person, "b1-elective", starts - timedelta(days=1))
     assert not [w for w in pv.warnings if w.on == starts]
+
+
+def test_two_requirements_of_one_id_keep_their_own_sources_in_one_builder():
+    """The same requirement id (and test) under two authorizations, cited differently: the
+    verdicts built for one person never lend their sources to the next."""
+    from pathways import Engine, verdict_json
+    from pathways.rules.profile_file import read_profile
+
+    here = Path(__file__).resolve().parent / "shared-scenarios"
+    first, day = read_profile(str(here / "australian-faculty-e3-2113.yaml"))
+    second, _ = read_profile(str(here / "ghana-final-year-student-elective.yaml"))
+    shared = Engine.load()
+    shared.find(first, day)
+    assert verdict_json(shared.find(second, day)) == verdict_json(Engine.load().find(second, day))

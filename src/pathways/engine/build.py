@@ -123,7 +123,7 @@ class Builder:
 
     def _requirement(self, r, value, profile) -> RequirementVerdict:
         facts = tuple([(name, profile.get(name)) for name in r.facts])
-        key = (r.id, r.slot, value, facts)
+        key = (id(r), value, facts)  # compiled requirements live as long as the rules (and this builder)
         found = self._requirements.get(key)
         if found is None:
             found = self._requirements.put(key, RequirementVerdict(
