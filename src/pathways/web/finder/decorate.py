@@ -68,7 +68,10 @@ def _when(p) -> dict:
     }
 
 
-def pathway(p, questions: dict, say: Texts) -> dict:
+def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
+    """`compact`: a page, not the PDF: a pathway that needs information shows the questions
+    that settle it, and says none of its long texts (they would be links to nothing)."""
+    brief = compact and p.group == "needs-info"
     unmet = [r for r in p.requirements if r.status == "unmet"]
     arrange = [say(r.text) for r in unmet if r.kind == "arrangement"]  # said first: they lead the pathway
     unmet_texts = [say(r.text) for r in unmet if r.kind == "eligibility"]
@@ -76,11 +79,11 @@ def pathway(p, questions: dict, say: Texts) -> dict:
         {"id": r.id, "kind": r.kind, "status": r.status, "said": say(r.text),
          "symbol": words.REQUIREMENT[r.status][0], "status_text": words.REQUIREMENT[r.status][1],
          "cites": _citations(r.citations, r.sources)}
-        for r in p.requirements
+        for r in (() if brief else p.requirements)
     ]
     cost = p.cost
     # the timeline's own sentence is shown as the timeline, not again among the warnings
-    said_warnings = [say(w.text) for w in p.warnings if w.text != p.timeline_warning]
+    said_warnings = [] if brief else [say(w.text) for w in p.warnings if w.text != p.timeline_warning]
     reason = p.deciding_reason
     return {
         "id": p.id, "name": p.name, "status": p.status, "group": p.group, "reachable": p.reachable,
@@ -92,7 +95,7 @@ def pathway(p, questions: dict, say: Texts) -> dict:
         "patient_contact": p.patient_contact, "contact_text": words.contact(p.patient_contact),
         "summary": p.summary, "summary_cites": _citations(p.summary_citations, p.summary_sources),
         "requirements": requirements,
-        "counts": {s: sum(1 for r in requirements if r["status"] == s) for s in ("met", "unmet", "unknown")},
+        "counts": {s: sum(1 for r in p.requirements if r.status == s) for s in ("met", "unmet", "unknown")},
         "arrange": arrange,
         "unmet_texts": unmet_texts,
         "reason": reason.text if reason else None,
@@ -104,7 +107,7 @@ def pathway(p, questions: dict, say: Texts) -> dict:
         "old_warnings": [w for w in said_warnings if w.get("again")],
         "barriers": [{"id": b.id, "name": b.name, "enablers": [{"id": i, "name": n} for i, n, _ in b.enablers]}
                      for b in p.barriers],
-        "new_barriers": [b.id for b in p.barriers if say.once("barrier:" + b.id)],
+        "new_barriers": [] if brief else [b.id for b in p.barriers if say.once("barrier:" + b.id)],
         "when": _when(p),
         "timeline_warning": p.timeline_warning,
         "steps": [{"actor": s.actor, "said": say(s.text), "brief": _brief(s.text), "weeks": s.weeks,
@@ -123,10 +126,14 @@ def pathway(p, questions: dict, say: Texts) -> dict:
     }
 
 
-def verdict(v, questions: dict, categories: dict) -> dict:
-    """The page's groups, each a list of pathways, in the order a person acts on them."""
+def verdict(v, questions: dict, categories: dict, compact: bool = True) -> dict:
+    """The page's groups, each a list of pathways, in the order a person acts on them
+    (`compact` for the page; the PDF says everything)."""
     say = Texts()
-    pathways = [pathway(p, questions, say) for p in v.pathways]
+    # said in the order shown: open, within reach, needs information
+    order = {g: i for i, g in enumerate(("open", "reachable", "needs-info", "closed"))}
+    made = {p.id: pathway(p, questions, say, compact) for p in sorted(v.pathways, key=lambda p: order[p.group])}
+    pathways = [made[p.id] for p in v.pathways]
     for p in [p for p in pathways if p["group"] in ("open", "reachable")][:FULL]:
         p["full"] = True
     category = categories.get(v.category) if v.category else None

@@ -29,7 +29,7 @@ def result(request: HttpRequest) -> HttpResponse:
     return render(request, "finder/result.html", _result_context(answers, found, request))
 
 
-def _result_context(answers, found, request=None) -> dict:
+def _result_context(answers, found, request=None, pdf: bool = False) -> dict:
     engine = get_engine()
     facts = engine.facts()
     query = answers.query()
@@ -37,7 +37,7 @@ def _result_context(answers, found, request=None) -> dict:
     questions = {name: d.question for name, d in facts.items()}
     # coordinators signed in to the workspace may open a case from a result; a trainee is not sent to a staff login
     staff = bool(request is not None and getattr(request, "user", None) and request.user.is_authenticated)
-    return {**decorate.verdict(found, questions, categories), "query": query,
+    return {**decorate.verdict(found, questions, categories, compact=not pdf), "query": query,
             "packed": qs.pack(query) if query and staff else "",
             "given": [{"question": facts[f].question if f in facts else f,
                        "answer": words.shown(engine, facts.get(f), f, t)} for f, t in answers.steps()]}
@@ -61,7 +61,7 @@ def result_pdf(request: HttpRequest) -> HttpResponse:
                             "libpango-1.0-0 libpangoft2-1.0-0). The page itself prints with the print stylesheet.",
                             status=503, content_type="text/plain; charset=utf-8")
 
-    html = render_to_string("finder/result.html", {**_result_context(answers, data), "pdf": True}, request)
+    html = render_to_string("finder/result.html", {**_result_context(answers, data, pdf=True), "pdf": True}, request)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="exchange-pathways-result.pdf"'
     return response
