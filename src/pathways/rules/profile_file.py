@@ -1,6 +1,6 @@
 """Read a profile from a YAML or JSON file, or from standard input.
 
-A scenario file (`name`, `as_of`, `profile`, `expect`, as in ../shared/scenarios/) is
+A scenario file (`name`, `as_of`, `profile`, `expect`, as in tests/shared-scenarios/) is
 accepted too: its `profile` is the profile and its `as_of` the default date.
 """
 

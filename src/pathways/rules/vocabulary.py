@@ -1,4 +1,4 @@
-"""The contract's vocabulary (../shared/CONTRACT.md section 2): names, not law.
+"""The contract's vocabulary (docs/contract.md section 2): names, not law.
 
 These names are fixed by the outside contract; what each one means in law lives in
 the knowledge base.

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('trainee_email', models.EmailField(blank=True, max_length=254)),
                 ('home_country', models.CharField(help_text='ISO 3166-1 alpha-2 code', max_length=2)),
                 ('stage', models.CharField(choices=[('student', 'Student'), ('graduate', 'Graduate')], max_length=10)),
-                ('profile', models.JSONField(default=dict, help_text="The contract's profile (../shared/CONTRACT.md)")),
+                ('profile', models.JSONField(default=dict, help_text="The contract's profile (docs/contract.md, section 1)")),
                 ('pathway_id', models.CharField(max_length=80)),
                 ('evaluated_on', models.DateField()),
                 ('knowledge_key', models.CharField(help_text='The knowledge base the verdict was made with', max_length=32)),

@@ -22,7 +22,7 @@ class Case(models.Model):
     home_institution = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
     home_country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code")
     stage = models.CharField(max_length=10, choices=[("student", "Student"), ("graduate", "Graduate")])
-    profile = models.JSONField(default=dict, help_text="The contract's profile (../shared/CONTRACT.md)")
+    profile = models.JSONField(default=dict, help_text="The contract's profile (docs/contract.md, section 1)")
     pathway_id = models.CharField(max_length=80)
     evaluated_on = models.DateField()
     knowledge_key = models.CharField(max_length=32, help_text="The knowledge base the verdict was made with")
