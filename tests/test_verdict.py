@@ -290,12 +290,12 @@ GRADUATE = {"citizenships": ["PH"], "stage": "graduate", "postgraduate_years": 1
 
 @pytest.mark.parametrize("event_id, profile, pathway_id", [
     ("entry-restrictions-2026-01", STUDENT, "b1-elective"),
-    ("h1b-payment-vacated-2026", GRADUATE, "h1b-ptl"),
+    ("h1b-payment-2025", GRADUATE, "h1b-ptl"),
 ])
 def test_an_event_beginning_before_the_start_date_is_a_dated_warning(engine, event_id, profile, pathway_id):
     event = _policy(event_id)
-    starts = event["starts"]
-    assert isinstance(starts, date)
+    starts, announced = event["starts"], event["announced"]
+    assert isinstance(starts, date) and isinstance(announced, date) and announced < starts - timedelta(days=1)
     person = {**profile, "start_date": (starts + timedelta(days=200)).isoformat()}
 
     def dated(day):
@@ -311,28 +311,38 @@ def test_an_event_beginning_before_the_start_date_is_a_dated_warning(engine, eve
     _, warnings = dated(starts + timedelta(days=1))  # in force now: no longer something to come
     assert warnings == []
     assert event_id not in [u.id for u in engine.find(person, starts + timedelta(days=1)).upcoming]
+    _, warnings = dated(announced - timedelta(days=1))  # not yet announced: nobody could have foreseen it
+    assert warnings == []
     # nor is it announced to someone whose start comes before it
     early = {**profile, "start_date": (starts - timedelta(days=1)).isoformat()}
-    assert not [w for w in engine.explain(early, pathway_id, starts - timedelta(days=30)).warnings if w.on == starts]
+    assert not [w for w in engine.explain(early, pathway_id, starts - timedelta(days=1)).warnings if w.on == starts]
 
 
-def test_an_event_ending_before_the_start_date_is_a_dated_warning(engine):
-    event = _policy("h1b-payment-contested-2026")
-    ends = event["ends"]
-    person = {**GRADUATE, "start_date": (ends + timedelta(days=120)).isoformat()}
-    pv = engine.explain(person, "h1b-ptl", ends - timedelta(days=10))
+def test_an_event_ending_before_the_start_date_once_its_successor_is_announced_is_a_dated_warning(engine):
+    ending, successor = _policy("entry-restrictions-2025-06"), _policy("entry-restrictions-2026-01")
+    ends = ending["ends"]
+    assert successor["starts"] == ends + timedelta(days=1)
+    person = {**STUDENT, "start_date": (ends + timedelta(days=120)).isoformat()}
+    day = successor["announced"] + timedelta(days=1)
+    assert day < ends
+    pv = engine.explain(person, "b1-elective", day)
     warnings = [w for w in pv.warnings if w.on == ends]
-    assert warnings and ends.isoformat() in warnings[0].text and "in force until" in warnings[0].text
-    later = engine.explain(person, "h1b-ptl", ends + timedelta(days=1))
+    assert len(warnings) == 1 and ends.isoformat() in warnings[0].text and "in force until" in warnings[0].text
+    assert [w for w in pv.warnings if w.on == successor["starts"]]  # and what replaces it
+    before = engine.explain(person, "b1-elective", successor["announced"] - timedelta(days=1))
+    assert not [w for w in before.warnings if w.on in (ends, successor["starts"])]
+    later = engine.explain(person, "b1-elective", ends + timedelta(days=1))
     assert not [w for w in later.warnings if w.on == ends]
 
 
 def test_an_event_for_other_visas_is_not_a_warning_on_this_pathway(engine):
-    event = _policy("h1b-payment-vacated-2026")  # reaches H-1B only
+    event = _policy("h1b-payment-2025")  # reaches H-1B only
     starts = event["starts"]
     person = {**STUDENT, "start_date": (starts + timedelta(days=200)).isoformat()}
     pv = engine.explain(person, "b1-elective", starts - timedelta(days=1))
     assert not [w for w in pv.warnings if w.on == starts]
+    graduate = engine.explain({**GRADUATE, "start_date": person["start_date"]}, "h1b-ptl", starts - timedelta(days=1))
+    assert [w for w in graduate.warnings if w.on == starts]  # the same day, on an H-1B pathway
 
 
 def test_two_requirements_of_one_id_keep_their_own_sources_in_one_builder():

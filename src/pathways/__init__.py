@@ -50,6 +50,8 @@ _EXPORTS = {
     "HOST": "pathways.rules.profile",
     "KnowledgeError": "pathways.rules.loader",
     "read_profile": "pathways.rules.profile_file",
+    "load_yaml": "pathways.rules.yaml12",
+    "YAMLError": "pathways.rules.yaml12",
     "ProfileFileError": "pathways.rules.profile_file",
     "CATEGORIES": "pathways.rules.vocabulary",
     "CONTACT_LEVELS": "pathways.rules.vocabulary",
@@ -83,4 +85,5 @@ if TYPE_CHECKING:  # for type checkers and editors
     from .rules.loader import KnowledgeError  # noqa: F401
     from .rules.profile import HOST, FieldProblem, Profile, ProfileError  # noqa: F401
     from .rules.profile_file import ProfileFileError, read_profile  # noqa: F401
+    from .rules.yaml12 import YAMLError, load_yaml  # noqa: F401
     from .rules.vocabulary import CATEGORIES, CONTACT_LEVELS  # noqa: F401

@@ -161,10 +161,11 @@ def test_the_result_page_and_json_agree_with_the_engine(client, kb, dean, b1_gro
     assert shown == [g for g in GROUPS if g in groups.values()]  # the non-empty groups, in order
     for pathway in data["pathways"]:
         group = groups[pathway["id"]]
-        if group == "closed":  # a line in the closed list, linking to the pathway
-            link = html.index(f'href="/knowledge/pathways/{pathway["id"]}/"', html.index('<section id="closed"'))
-            assert f'id="pathway-{pathway["id"]}"' not in html
-            place = link
+        if group == "closed":  # a line of the closed list (not a whole article), linking to the pathway
+            line = re.search(rf'<li id="pathway-{pathway["id"]}"><a href="/knowledge/pathways/{pathway["id"]}/">', html)
+            assert line, pathway["id"]
+            assert f'<article class="pathway closed" id="pathway-{pathway["id"]}"' not in html
+            place = line.start()
         else:
             article = re.search(rf'<article class="pathway (\S+)" id="pathway-{pathway["id"]}"', html)
             assert article and article.group(1) == group

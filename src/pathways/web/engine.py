@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..engine.core import Engine
+from pathways import Engine
 
 
 @lru_cache(maxsize=1)
 def get_engine() -> Engine:
     engine = Engine.load()
-    engine.kb  # load the knowledge now, once, not on a user's request
+    engine.facts()  # load the knowledge now, once, not on a user's request
     return engine

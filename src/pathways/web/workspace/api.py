@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.security import SessionAuth
 from pydantic import Field
 
-from ...rules.profile import ProfileError
+from pathways import ProfileError
 from ..engine import get_engine
 from .access import get_case, member_of, require_write, scoped
 from .cases import create_case, set_step_status, update_case

@@ -10,8 +10,7 @@ from datetime import date
 import yaml
 from django import forms
 
-from ...rules import yaml12
-from ...rules.profile import ProfileError
+from pathways import ProfileError, YAMLError, load_yaml
 from ..engine import get_engine
 from .models import Agreement, Case, ChecklistItem, ContactLog, Exchange, Partner
 
@@ -62,8 +61,8 @@ class CaseForm(forms.Form):
     def clean_profile(self) -> dict:
         text = self.cleaned_data["profile"]
         try:
-            data = yaml12.load(text) if text.strip() else {}  # YAML 1.2: `NO` is Norway, not false
-        except yaml12.YAMLError as error:
+            data = load_yaml(text) if text.strip() else {}  # YAML 1.2: `NO` is Norway, not false
+        except YAMLError as error:
             raise forms.ValidationError(f"The profile is not valid YAML or JSON: {error}") from None
         return checked_profile(data if data is not None else {})
 

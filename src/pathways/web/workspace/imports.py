@@ -12,7 +12,7 @@ from datetime import date
 from django import forms
 from django.db import transaction
 
-from ...rules import yaml12
+from pathways import YAMLError, load_yaml
 from .cases import create_case
 from .forms import PartnerForm, checked_profile
 from .models import Partner
@@ -78,8 +78,8 @@ def _profile_data(text: str):
     except json.JSONDecodeError as error:
         json_error = error
     try:
-        return yaml12.load(text)
-    except yaml12.YAMLError:
+        return load_yaml(text)
+    except YAMLError:
         raise json_error from None
 
 

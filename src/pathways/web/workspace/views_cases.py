@@ -13,7 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ...rules.profile import ProfileError
+from pathways import ProfileError
 from ..engine import get_engine
 from ..finder import answers as finder_answers
 from . import reports
@@ -62,7 +62,7 @@ def _initial_from_evaluation(request: HttpRequest) -> dict:
             initial["evaluated_on"] = answers.as_of_date()
     except ProfileError:
         profile = finder_answers.data(finder_answers.parse([(k, v) for k, v in pairs if k != "as_of"]),
-                                      get_engine().kb.facts)
+                                      get_engine().facts())
     initial["profile"] = profile_text(profile)
     if profile.get("stage") in ("student", "graduate"):
         initial["stage"] = profile["stage"]
