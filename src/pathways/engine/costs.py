@@ -9,11 +9,11 @@ incidentals by day); without a city, the cheapest and dearest localities bound t
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .compiled import PerDiem, Rules
+from .plan import days
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def living_item(rules: Rules, profile, arrive: date) -> tuple[CostItem | None, s
     weeks = profile.get("duration_weeks")
     if weeks is None:
         return None, "Living costs are left out: the length of stay (duration_weeks) is not known."
-    nights = math.ceil(weeks * 7)
+    nights = days(weeks).days  # the one rounding of weeks to days (plan.py)
     city = profile.get("host_city")
     # nights counted per rate table and month: the rates change by month, not by night
     counts: dict[tuple[str, int], int] = {}
