@@ -11,6 +11,7 @@ once.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from operator import itemgetter
 
 from .compiled import CompiledPathway, PostWait, Rules
 from .costs import Costs, costs
@@ -50,7 +51,8 @@ class Builder:
         self._plans = _Cache()
         self._costs = _Cache()
         self._pathways = _Cache()
-        self._facts_of: dict[str, tuple[str, ...]] = {}
+        self._step_lists = _Cache()  # (plan, costs, steps), by the ids of the plan and costs it holds
+        self._reads: dict[str, tuple] = {}
 
     # the whole evaluation -------------------------------------------------------------
 
@@ -83,11 +85,14 @@ class Builder:
 
     def pathway(self, result: PathwayResult, profile) -> PathwayVerdict:
         p = result.pathway
-        names = self._facts_of.get(p.id)
-        if names is None:
-            names = self._facts_of[p.id] = tuple(dict.fromkeys(f for r in p.requirements for f in r.facts))
+        reads = self._reads.get(p.id)
+        if reads is None:
+            reads = self._reads[p.id] = _reads(p)
+        names, slots = reads
         country = residence(profile)
-        key = (p.id, result.values, tuple([profile.get(n) for n in names]), profile.get("start_date"),
+        # everything this pathway's verdict depends on, and nothing else: its own tests' values,
+        # the facts its requirements read, the planning facts
+        key = (p.id, slots(result.values), tuple([profile.get(n) for n in names]), profile.get("start_date"),
                profile.get("duration_weeks"), profile.get("host_city"), country)
         found = self._pathways.get(key)
         if found is None:
@@ -100,7 +105,7 @@ class Builder:
         reachable = not any(r.status == "unmet" and r.kind == "eligibility" for r in requirements)
         plan = self._plan(p, values, profile.get("start_date"), country)
         cost = self._cost(p, values, profile, plan.timeline.start_date or plan.timeline.earliest_start)
-        steps = tuple(planned_step(s, cost, rules.as_of) for s in plan.steps)
+        steps = self._steps(plan, cost)
         warning = timeline_warning(plan)
         warnings = [WarningVerdict(w.text, w.citations) for w in result.warnings]
         warnings += [WarningVerdict(_event_sentence(u), u.citations, u.on)
@@ -120,6 +125,19 @@ class Builder:
             result.status, reachable, requirements, tuple(warnings),
             None if result.status == "open" else _would_take(requirements, profile),
             steps, plan.timeline, warning, cost, p.barriers, programs)
+
+    def _steps(self, plan: Plan, cost: Costs) -> tuple:
+        """The plan's steps with what each pays: shared by everyone with the same plan and costs."""
+        key = (id(plan), id(cost))
+        found = self._step_lists.get(key)
+        if found is None or found[0] is not plan or found[1] is not cost:
+            paid: dict[str, float] = {}
+            for item in cost.items:
+                if item.step and item.usd_max is not None:
+                    paid[item.step] = paid.get(item.step, 0.0) + item.usd_max
+            found = self._step_lists.put(key, (plan, cost, tuple(
+                planned_step(s, paid.get(s.step.id), self.rules.as_of) for s in plan.steps)))
+        return found[2]
 
     def _requirement(self, r, value, profile) -> RequirementVerdict:
         facts = tuple([(name, profile.get(name)) for name in r.facts])
@@ -147,6 +165,14 @@ class Builder:
         if found is None:
             found = self._costs.put(key, costs(self.rules, p, values, profile, arrive))
         return found
+
+
+def _reads(p: CompiledPathway):
+    """The facts a pathway's requirements read, and a getter of every test value its verdict uses."""
+    names = tuple(dict.fromkeys(f for r in p.requirements for f in r.facts))
+    slots = sorted({r.slot for r in p.requirements} | {w.slot for w in p.warnings} | {s.slot for s in p.steps}
+                   | {f.slot for f in p.fees} | {g.slot for g in p.programs})
+    return names, itemgetter(*slots) if len(slots) > 1 else (lambda values, s=slots[0]: (values[s],))
 
 
 def _would_take(requirements, profile) -> WouldTake:

@@ -157,8 +157,9 @@ class Verdict:
         return tuple(p for p in self.pathways if p.group == name)
 
 
-def planned_step(p: PlannedStep, cost: Costs, begin: date) -> Step:
+def planned_step(p: PlannedStep, paid: float | None, begin: date) -> Step:
+    """A planned step as the verdict gives it; `paid`: what it costs at most (None: nothing)."""
     s = p.step
-    return Step(s.id, s.text, s.actor, p.weeks, s.after, cost.at_step(s.id), s.citations, s.source_ids,
+    return Step(s.id, s.text, s.actor, p.weeks, s.after, paid, s.citations, s.source_ids,
                 s.blocks_start, p.starts, p.finishes, begin + days(p.starts.typical), begin + days(p.finishes.typical),
                 p.due, p.wait.post if p.wait else None)
