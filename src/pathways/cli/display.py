@@ -6,6 +6,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..present.words import brief
+
 STATUS_STYLE = {"open": "bold green", "needs-info": "bold yellow", "blocked": "bold red",
                 "met": "green", "unmet": "red", "unknown": "yellow"}
 MARK = {"met": "✔", "unmet": "✘", "unknown": "?"}
@@ -34,10 +36,10 @@ def _money(cost) -> str:
 def _when(t) -> str:
     """The timeline in a few words: never a past day as something to do."""
     if t.start_date is None:
-        return f"likely {t.likely_start} (earliest {t.earliest_start})"
+        return f"likely {t.likely_start}\nearliest {t.earliest_start}"
     if t.late:
-        return f"late: begin now (likely {t.likely_start})"
-    return f"begin by {t.begin_by}; likely {t.likely_start}"
+        return f"late: begin now\nlikely {t.likely_start}"
+    return f"begin by {t.begin_by}\nlikely {t.likely_start}"
 
 
 def show_verdict(verdict) -> None:
@@ -52,19 +54,24 @@ def show_verdict(verdict) -> None:
             continue
         console.print(f"\n[{GROUP_STYLE[group]}]{GROUP_TITLE[group]} ({len(shown)})[/]")
         table = Table(show_lines=False)
-        table.add_column("pathway", no_wrap=True)
-        for column in ("contact", "when", "fees + living (USD)", "what it would take"):
-            table.add_column(column)
+        for column in ("pathway", "contact", "when", "USD (fees + living)"):
+            table.add_column(column, no_wrap=column != "USD (fees + living)")
         for p in shown:
-            todo = [f"✘ {r.id}" + (" (to arrange)" if r.kind == "arrangement" else "") for r in p.missing("unmet")]
-            todo += [f"? {r.id}" for r in p.missing("unknown")]
-            table.add_row(p.id, p.patient_contact, _when(p.timeline), _money(p.cost), "\n".join(todo) or "-")
+            table.add_row(p.id, p.patient_contact, _when(p.timeline), _money(p.cost))
         console.print(table)
+        for p in shown:  # below the table, so that ids stay whole at any width: `explain` needs them
+            unmet = [r.id + (" (to arrange)" if r.kind == "arrangement" else "") for r in p.missing("unmet")]
+            unknown = [r.id for r in p.missing("unknown")]
+            parts = ([f"[red]unmet[/]: {', '.join(unmet)}"] if unmet else []) + (
+                [f"[yellow]unknown[/]: {', '.join(unknown)}"] if unknown else [])
+            if parts:
+                console.print(f"  [bold]{p.id}[/]: " + "; ".join(parts))
         for p in shown:
             if p.programs:
-                console.print(f"  [bold]{p.id}[/]: where to apply: " + "; ".join(
-                    f"{g.name}" + (" (may take you)" if g.takes == "maybe" else "") + (f" <{g.address}>" if g.address else "")
-                    for g in p.programs))
+                console.print(f"  [bold]{p.id}[/]: where to apply:")
+                for g in p.programs:
+                    console.print(f"    - {g.name}" + (" (may take you: check)" if g.takes == "maybe" else "")
+                                  + (f" <{g.address}>" if g.address else ""))
             if p.timeline_warning:
                 console.print(f"  [red]![/] [bold]{p.id}[/]: {p.timeline_warning}")
     closed = verdict.group("closed")
@@ -72,7 +79,7 @@ def show_verdict(verdict) -> None:
         console.print(f"\n[{GROUP_STYLE['closed']}]{GROUP_TITLE['closed']} ({len(closed)})[/]")
         for p in closed:
             reason = p.deciding_reason
-            console.print(f"  {p.id}: {reason.text if reason else 'a requirement is unmet'}")
+            console.print(f"  {p.id}: ✘ {brief(reason.text) if reason else 'a requirement is unmet.'}")
     for u in verdict.upcoming:
         console.print(f"[yellow]![/] {u.on}: {u.name} {u.change}.")
     for note in verdict.stale:

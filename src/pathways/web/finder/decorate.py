@@ -4,6 +4,7 @@ status, date and amount is the verdict's own."""
 
 from __future__ import annotations
 
+from ...present.words import brief, first_sentence as _brief
 from . import words
 
 GROUP_TITLES = {"open": "Open to you", "reachable": "Within reach: what to arrange, and where",
@@ -16,13 +17,6 @@ FULL = 1  # the first open or reachable pathways shown with every step and cost;
 def _citations(labels, ids) -> list[dict]:
     ids = list(ids) + [None] * (len(labels) - len(ids))
     return [{"label": label, "id": i} for label, i in zip(labels, ids)]
-
-
-def _brief(text: str, words_: int = 22) -> str:
-    """The first sentence, or the first words: the page's short form of a long step."""
-    first = text.split(". ")[0]
-    parts = first.split()
-    return " ".join(parts[:words_]) + ("…" if len(parts) > words_ or first != text else ".") if parts else text
 
 
 class Texts:
@@ -71,7 +65,7 @@ def _when(p) -> dict:
 def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
     """`compact`: a page, not the PDF: a pathway that needs information shows the questions
     that settle it, and says none of its long texts (they would be links to nothing)."""
-    brief = compact and p.group == "needs-info"
+    folded = compact and p.group == "needs-info"
     unmet = [r for r in p.requirements if r.status == "unmet"]
     arrange = [say(r.text) for r in unmet if r.kind == "arrangement"]  # said first: they lead the pathway
     unmet_texts = [say(r.text) for r in unmet if r.kind == "eligibility"]
@@ -79,11 +73,11 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
         {"id": r.id, "kind": r.kind, "status": r.status, "said": say(r.text),
          "symbol": words.REQUIREMENT[r.status][0], "status_text": words.REQUIREMENT[r.status][1],
          "cites": _citations(r.citations, r.sources)}
-        for r in (() if brief else p.requirements)
+        for r in (() if folded else p.requirements)
     ]
     cost = p.cost
     # the timeline's own sentence is shown as the timeline, not again among the warnings
-    said_warnings = [] if brief else [say(w.text) for w in p.warnings if w.text != p.timeline_warning]
+    said_warnings = [] if folded else [say(w.text) for w in p.warnings if w.text != p.timeline_warning]
     reason = p.deciding_reason
     return {
         "id": p.id, "name": p.name, "status": p.status, "group": p.group, "reachable": p.reachable,
@@ -98,7 +92,7 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
         "counts": {s: sum(1 for r in p.requirements if r.status == s) for s in ("met", "unmet", "unknown")},
         "arrange": arrange,
         "unmet_texts": unmet_texts,
-        "reason": reason.text if reason else None,
+        "reason": brief(reason.text) if reason else None,
         "unknown_count": len(p.would_take.unknown) if p.would_take else 0,
         "ask": [say(questions.get(f, f)) for f in (p.would_take.ask if p.would_take else ())],
         "programs": [{"name": g.name, "institution": g.institution, "takes": g.takes, "takes_text": g.takes_text,
@@ -107,7 +101,7 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
         "old_warnings": [w for w in said_warnings if w.get("again")],
         "barriers": [{"id": b.id, "name": b.name, "enablers": [{"id": i, "name": n} for i, n, _ in b.enablers]}
                      for b in p.barriers],
-        "new_barriers": [] if brief else [b.id for b in p.barriers if say.once("barrier:" + b.id)],
+        "new_barriers": [] if folded else [b.id for b in p.barriers if say.once("barrier:" + b.id)],
         "when": _when(p),
         "timeline_warning": p.timeline_warning,
         "steps": [{"actor": s.actor, "said": say(s.text), "brief": _brief(s.text), "weeks": s.weeks,
