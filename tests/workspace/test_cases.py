@@ -260,3 +260,27 @@ def test_a_case_is_at_risk_when_the_typical_plan_misses_the_start_or_a_step_is_d
     assert late.verdict["late"] is True and late.verdict["can_start"] in ("only-if-fast", "no")
     assert min(i.due for i in late.checklist.all()) >= today  # never a past day to do something by
     assert at_risk(late, today)
+
+
+@pytest.mark.parametrize("days_ahead", [None, 20, 200, 800])
+def test_no_new_case_is_overdue_on_the_day_it_is_made(coordinator, days_ahead):
+    """Whatever the pathway and however near the start date, a case's checklist counts back with
+    typical durations from the start and never before the day it is made."""
+    from pathways.web.workspace.cases import overdue
+
+    today = date.today()
+    starts = today + timedelta(days=days_ahead) if days_ahead else None
+    profiles = {"student": STUDENT, "graduate": CANADIAN}
+    made = 0
+    for pathway in get_engine().pathways():
+        stage = "student" if "student" in pathway["categories"] else "graduate"
+        profile = {**profiles[stage], **({"start_date": starts.isoformat()} if starts else {})}
+        case = create_case(coordinator.institution, coordinator.user, trainee_name=f"Trainee {pathway['id']}",
+                           trainee_email="", home_country="UG", stage=stage, profile=profile,
+                           pathway_id=pathway["id"], as_of=today, starts=starts)
+        items = list(case.checklist.all())
+        assert items, pathway["id"]
+        assert overdue(case, today) == [], pathway["id"]
+        assert min(i.due for i in items) >= today, pathway["id"]
+        made += 1
+    assert made == len(get_engine().pathway_ids())
