@@ -14,8 +14,8 @@ from pathways.rules.profile import Profile
 DAY = date(2026, 3, 1)
 PLANNING = ["start_date", "duration_weeks", "host_city"]
 STUDENT = {"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
-           "school_recognized_by_mbc": True, "current_us_status": "none", "host": {"dean_approved_elective": True},
-           "desired_contact": "supervised"}
+           "school_recognized_by_mbc": True, "current_us_status": "none",
+           "host": {"dean_approved_elective": True, "affiliation_agreement": False}, "desired_contact": "supervised"}
 RESIDENT = {"citizenships": ["IN"], "stage": "graduate", "postgraduate_years": 0, "school_recognized_by_mbc": True,
             "ecfmg_certified": True, "usmle_passed": ["step1", "step2ck"], "statement_of_need": True,
             "current_us_status": "none", "host": {"acgme_position": True, "employment_sponsorship": True},
@@ -27,15 +27,24 @@ def ask(engine, known: dict, skipped=()):
     return engine.next_question(Profile(known), skipped, DAY)
 
 
-def run(engine, persona: dict) -> list[str]:
+class Asked(list):
+    """The facts asked, in order; `phases` says in which phase each was asked."""
+
+    def __init__(self):
+        super().__init__()
+        self.phases: dict[str, str] = {}
+
+
+def run(engine, persona: dict) -> Asked:
     """Every question the interview asks, in order, each answered from the persona; a fact
     it does not hold is answered "I don't know"."""
     full = engine.check(persona).facts
     known: dict = {}
-    skipped, asked = set(), []
+    skipped, asked = set(), Asked()
     while (question := ask(engine, known, skipped).question) is not None:
         assert question.fact not in asked, f"{question.fact} asked twice: {asked}"
         asked.append(question.fact)
+        asked.phases[question.fact] = question.phase
         if question.fact in full:
             known[question.fact] = full[question.fact]
         else:
@@ -49,7 +58,9 @@ def phase(engine, fact: str) -> str:
 
 
 def eligibility(engine, asked: list[str]) -> list[str]:
-    return [f for f in asked if phase(engine, f) == "eligibility"]
+    """The facts asked to decide the pathways (not which programme takes the person, not the plan)."""
+    phases = getattr(asked, "phases", {})
+    return [f for f in asked if phases.get(f, phase(engine, f)) == "eligibility"]
 
 
 def fewest(engine, persona: dict) -> int:
@@ -61,7 +72,7 @@ def fewest(engine, persona: dict) -> int:
         for subset in itertools.combinations(keys, n):
             known = {k: full[k] for k in subset} | {"desired_contact": full["desired_contact"]}
             question = ask(engine, known).question
-            if question is None or question.phase == "planning":
+            if question is None or question.phase in ("programmes", "planning"):
                 return n
     raise AssertionError("no subset ends the interview")
 
@@ -128,7 +139,7 @@ def test_planning_is_not_asked_while_an_eligibility_question_can_still_decide(en
 def test_planning_is_asked_when_only_what_a_host_arranges_is_missing(engine):
     """A student whom no host has offered anything yet: the plan's dates still matter."""
     known = dict(engine.check({**STUDENT, "host": {"dean_approved_elective": False}}).facts)
-    assert ask(engine, known).phase in ("eligibility", "planning")
+    assert ask(engine, known).phase in ("eligibility", "programmes", "planning")
     asked = run(engine, {**STUDENT, "host": {"dean_approved_elective": False}})
     assert asked[-3:] == PLANNING
 
@@ -228,4 +239,16 @@ def test_no_to_an_offer_does_not_end_the_questions_that_decide_the_pathway(engin
     progress = ask(engine, known)
     assert progress.question is not None and progress.question.fact == "citizenships", progress
     after = ask(engine, {**known, "citizenships": frozenset({"UG"})})
-    assert after.question is not None and after.question.phase == "planning"
+    assert after.question is not None and after.question.phase in ("programmes", "planning")
+
+
+def test_what_decides_which_host_would_take_her_is_asked_before_the_plan(engine):
+    """The B-1 elective is open, but whether Stanford's visiting student programme would take
+    her turns on the final year: that is asked (as "where you could apply"), then the plan."""
+    known = {f: v for f, v in engine.check(STUDENT).facts.items() if f != "final_year"}
+    progress = ask(engine, known)
+    assert progress.question.fact == "final_year" and progress.phase == "programmes"
+    known["final_year"] = True
+    assert ask(engine, known).phase == "planning"
+    programmes = {g.id: g.takes for g in engine.find(engine.check(STUDENT), DAY).find("b1-elective").programs}
+    assert programmes["stanford-ivsp"] == "yes" and programmes["ucsf-fresno-affiliations"] == "if-arranged"

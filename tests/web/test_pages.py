@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 KAMPALA = ("desired_contact=supervised&citizenships=UG&stage=student&enrolled_in_us_school=false&final_year=true"
-           "&school_recognized_by_mbc=true&current_us_status=none&duration_weeks=8&host.dean_approved_elective=true")
+           "&school_recognized_by_mbc=true&current_us_status=none&duration_weeks=8&host.dean_approved_elective=true&host.affiliation_agreement=false")
 KB_LIMIT = 100_000
 RESULTS = ["", KAMPALA, "stage=graduate&postgraduate_years=5", "stage=graduate&postgraduate_years=1",
            "stage=student&citizenships=NG,GB&skip=final_year",
@@ -151,8 +151,9 @@ def test_the_result_page_and_json_agree_with_the_engine(client, kb, dean, b1_gro
     facts = {"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
              "school_recognized_by_mbc": True, "current_us_status": "none", "desired_contact": "supervised",
              "duration_weeks": 8}
+    facts["host"] = {"affiliation_agreement": False}
     if dean is not None:
-        facts["host"] = {"dean_approved_elective": dean == "true"}
+        facts["host"]["dean_approved_elective"] = dean == "true"
     assert data == json.loads(json.dumps(verdict_json(engine.find(engine.check(facts)))))
     groups = {p["id"]: _group(p) for p in data["pathways"]}
     assert groups["b1-elective"] == b1_group and groups["vwp-business-elective"] == "closed"  # Uganda: no VWP

@@ -70,7 +70,7 @@ def show_verdict(verdict) -> None:
             if p.programs:
                 console.print(f"  [bold]{p.id}[/]: where to apply:")
                 for g in p.programs:
-                    console.print(f"    - {g.name}" + (" (may take you: check)" if g.takes == "maybe" else "")
+                    console.print(f"    - {g.name}" + {"maybe": " (may take you: check)", "if-arranged": " (once what it asks is arranged)"}.get(g.takes, "")
                                   + (f" <{g.address}>" if g.address else ""))
             if p.timeline_warning:
                 console.print(f"  [red]![/] [bold]{p.id}[/]: {p.timeline_warning}")

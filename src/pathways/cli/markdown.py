@@ -31,7 +31,7 @@ def plan_markdown(p) -> str:
         for g in p.programs:
             who = f" {g.takes_text}" if g.takes_text else ""
             lines.append(f"- **{g.name}** ({g.institution}){':' + who if who else ''}"
-                         + (" (may take you: check)" if g.takes == "maybe" else "") + (f" <{g.address}>" if g.address else ""))
+                         + {"maybe": " (may take you: check)", "if-arranged": " (once what it asks is arranged)"}.get(g.takes, "") + (f" <{g.address}>" if g.address else ""))
         lines.append("")
     lines += ["## Steps", ""]
     paid: dict[str, list] = {}

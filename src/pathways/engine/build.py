@@ -115,16 +115,32 @@ class Builder:
             warnings.append(WarningVerdict(warning, ()))
         warnings += [WarningVerdict(_old_wait_sentence(s.old_wait), s.old_wait.citations) for s in plan.steps
                      if s.old_wait is not None]
-        programs = tuple(
-            ProgramVerdict(g.id, g.name, g.institution, g.kind, "yes" if values[g.slot] else "maybe", g.takes_text,
-                           g.address, g.citations, g.source_ids)
-            for g in p.programs if values[g.slot] is not False)
+        programs = self._programs(p, values, profile)
         return PathwayVerdict(
             p.id, p.name, p.jurisdiction, p.visa, p.visa_name, p.authorization, p.authorization_name, p.route,
             p.patient_contact, p.contact_rank, p.categories, p.summary, p.summary_citations, p.summary_sources,
             result.status, reachable, requirements, tuple(warnings),
             None if result.status == "open" else _would_take(requirements, profile),
             steps, plan.timeline, warning, cost, p.barriers, programs)
+
+    def _programs(self, p: CompiledPathway, values, profile) -> tuple[ProgramVerdict, ...]:
+        """The host programmes that would take the person: yes; maybe (a fact they read is
+        unknown); or if-arranged (they ask what a host or the person can still arrange, such
+        as an affiliation agreement between the schools)."""
+        unarranged = None
+        found = []
+        for g in p.programs:
+            value = values[g.slot]
+            if value is False:
+                if unarranged is None:  # the same person with nothing arranged yet
+                    unarranged = self.rules.evaluate({k: v for k, v in profile.facts.items()
+                                                      if k not in self.rules.arrangement_facts})
+                if unarranged[g.slot] is False:
+                    continue
+            takes = "if-arranged" if value is False else "yes" if value else "maybe"
+            found.append(ProgramVerdict(g.id, g.name, g.institution, g.kind, takes, g.takes_text, g.address,
+                                        g.citations, g.source_ids))
+        return tuple(found)
 
     def _steps(self, plan: Plan, cost: Costs) -> tuple:
         """The plan's steps with what each pays: shared by everyone with the same plan and costs."""
@@ -169,7 +185,7 @@ class Builder:
 
 def _reads(p: CompiledPathway):
     """The facts a pathway's requirements read, and a getter of every test value its verdict uses."""
-    names = tuple(dict.fromkeys(f for r in p.requirements for f in r.facts))
+    names = tuple(dict.fromkeys([f for r in p.requirements for f in r.facts] + [f for g in p.programs for f in g.facts]))
     slots = sorted({r.slot for r in p.requirements} | {w.slot for w in p.warnings} | {s.slot for s in p.steps}
                    | {f.slot for f in p.fees} | {g.slot for g in p.programs})
     return names, itemgetter(*slots) if len(slots) > 1 else (lambda values, s=slots[0]: (values[s],))

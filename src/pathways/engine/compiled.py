@@ -81,6 +81,7 @@ class CompiledProgram:
     citations: tuple[str, ...]
     source_ids: tuple[str, ...]
     slot: int
+    facts: tuple[str, ...] = ()  # the profile facts its intake rule reads
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ A fact answered "I don't know" (skipped) is never asked again, in any phase.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 from typing import Any, Iterable, Mapping
 
 from .compiled import Rules
@@ -46,7 +46,7 @@ class Question:
     type: str
     values: tuple[str, ...]
     score: float
-    phase: str = "eligibility"  # wish, eligibility or planning
+    phase: str = "eligibility"  # wish, eligibility, programmes (which hosts would take you) or planning
     labels: Mapping[str, str] = field(default_factory=dict)  # value -> the words a page shows
 
 
@@ -182,6 +182,20 @@ class Interviewer:
         return bool(requirement.facts) and all(
             getattr(self.facts.get(f), "kind", "eligibility") == "arrangement" for f in requirement.facts)
 
+    def _programme_facts(self, evaluation, skipped: set[str]) -> list[str]:
+        """Unknown eligibility facts that decide whether a host programme of an open or
+        within-reach pathway would take the person (Stanford's takes final-year students)."""
+        values = self.rules.evaluate(evaluation.profile.facts)
+        found: list[str] = []
+        for r in evaluation.pathways:
+            if r.status == "needs-info" or (r.status == "blocked" and not all(self._arrangement(q) for q in r.missing("unmet"))):
+                continue
+            for g in r.pathway.programs:
+                if values[g.slot] is None:
+                    found += [f for f in g.facts if f in self._eligible and evaluation.profile.get(f) is None
+                              and f not in skipped and f not in found]
+        return sorted(found, key=self.askable.index)
+
     def _within_reach(self, evaluation) -> bool:
         """Some pathway is open or undecided, or blocked only on what a host or the person can arrange."""
         return any(r.status != "blocked" or all(self._arrangement(req) for req in r.missing("unmet"))
@@ -207,6 +221,9 @@ class Interviewer:
             scores = {f: self._score(f, profile, undecided, wanted) for f in candidates}
             best = max(candidates, key=lambda f: (scores[f], -self.askable.index(f)))
             return Progress(self._question(best, scores[best]), asked, remaining, None)
+        hosts = self._programme_facts(evaluation, skipped)
+        if hosts:  # where she could apply: the facts that decide which host programmes would take her
+            return Progress(replace(self._question(hosts[0]), phase="programmes"), asked, remaining + len(hosts), None)
         if planning:
             return Progress(self._question(planning[0]), asked, remaining, None)
         if best_open >= 0:

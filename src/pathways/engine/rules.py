@@ -80,8 +80,8 @@ def compile_rules(kb, as_of: date) -> Rules:
         programs = tuple(
             CompiledProgram(g.id, g.name, g.institution, g.kind, g.takes_text, g.address,
                             tuple(labels[c] for c in (g.takes_cite or g.summary.cite)),
-                            tuple(g.takes_cite or g.summary.cite), slots.add(bound(g.takes, visa, None)))
-            for g in kb.programs.values() if p.id in g.pathways)
+                            tuple(g.takes_cite or g.summary.cite), slots.add(tree), facts_used(tree))
+            for g in kb.programs.values() if p.id in g.pathways for tree in [bound(g.takes, visa, None)])
         pathways.append(CompiledPathway(
             p.id, p.name, p.visa, p.authorization, p.route, p.patient_contact,
             CONTACT_RANK[p.patient_contact], tuple(p.categories), tuple(requirements), warnings, order,

@@ -66,7 +66,7 @@ class ProgramVerdict:
     name: str
     institution: str
     kind: str
-    takes: str  # yes (takes the person) | maybe (a fact it asks is unknown)
+    takes: str  # yes | maybe (a fact it reads is unknown) | if-arranged (once a host or the person arranges what it asks)
     takes_text: str | None
     address: str | None
     citations: tuple[str, ...]

@@ -20,7 +20,7 @@ from . import answers as qs
 from . import words
 from .common import _answers_or_error, _redirect, _url
 
-PHASE = {"wish": "What you want", "eligibility": "About you", "planning": "Your plans"}
+PHASE = {"wish": "What you want", "eligibility": "About you", "programmes": "Where you could apply", "planning": "Your plans"}
 NATIONALITY_INPUTS = 2  # a second box for a second passport; each also takes a comma list
 
 
