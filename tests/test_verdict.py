@@ -357,3 +357,28 @@ def test_two_requirements_of_one_id_keep_their_own_sources_in_one_builder():
     shared = Engine.load()
     shared.find(first, day)
     assert verdict_json(shared.find(second, day)) == verdict_json(Engine.load().find(second, day))
+
+
+def test_a_long_lived_engine_gives_each_person_the_verdict_a_fresh_engine_gives(kb):
+    """The builder shares verdict objects between people who share what a pathway reads: drawn
+    people, one after another in one engine, each get exactly what a new engine gives them."""
+    import random
+
+    rng = random.Random(8)
+    shared = Engine(kb)
+    day = date(2026, 12, 1)
+    for _ in range(40):
+        person = {"citizenships": [rng.choice(["UG", "KE", "NG", "GB", "IN", "MX", "CA"])],
+                  "stage": rng.choice(["student", "graduate"]), "current_us_status": "none", "host": {}}
+        for fact in ("final_year", "enrolled_in_us_school", "school_recognized_by_mbc", "ecfmg_certified"):
+            if rng.random() < 0.6:
+                person[fact] = rng.random() < 0.5
+        for key in ("dean_approved_elective", "affiliation_agreement", "research_appointment", "faculty_appointment",
+                    "employment_sponsorship", "visiting_fellow_appointment"):
+            if rng.random() < 0.5:
+                person["host"][key] = rng.random() < 0.5
+        if rng.random() < 0.5:
+            person["postgraduate_years"] = rng.randint(0, 6)
+        if rng.random() < 0.5:
+            person["start_date"] = rng.choice(["2027-03-01", "2027-07-05", "2028-01-10"])
+        assert verdict_json(shared.find(person, day)) == verdict_json(Engine(kb).find(person, day)), person
