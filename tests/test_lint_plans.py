@@ -4,25 +4,9 @@ snapshots, and the intake rules (`takes`) of host programmes, each with file and
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-import pytest
-
-from pathways.rules.loader import KNOWLEDGE_ROOT, KnowledgeError, load_knowledge
-
-
-@pytest.fixture()
-def copy(tmp_path) -> Path:
-    root = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE_ROOT, root)
-    return root
-
-
-def errors(root: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as error:
-        load_knowledge(root)
-    return [str(p) for p in error.value.problems]
+from .test_loader import copy, errors  # noqa: F401 (the fixture and the helper of the loader's tests)
 
 
 def replace(root: Path, name: str, pattern: str, new: str) -> int:
