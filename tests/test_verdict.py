@@ -382,3 +382,18 @@ def test_a_long_lived_engine_gives_each_person_the_verdict_a_fresh_engine_gives(
         if rng.random() < 0.5:
             person["start_date"] = rng.choice(["2027-03-01", "2027-07-05", "2028-01-10"])
         assert verdict_json(shared.find(person, day)) == verdict_json(Engine(kb).find(person, day)), person
+
+
+@pytest.mark.parametrize("ssn, said", [(None, True), (False, True), (True, False)])
+def test_a_requirement_met_by_a_route_says_which(engine, ssn, said):
+    """An SSN not held (or not said) on a visa that allows work: the requirement is met because
+    it can be requested after arrival, and the verdict says so; held, nothing more is said."""
+    person = {"citizenships": ["KE"], "stage": "graduate", "postgraduate_years": 4, "current_us_status": "none",
+              "host": {"visiting_fellow_appointment": True, "research_appointment": True}}
+    if ssn is not None:
+        person["has_ssn_or_itin"] = ssn
+    pathway = engine.explain(person, "j1-research-scholar-2111", date(2026, 12, 1))
+    ssn_req = next(r for r in pathway.requirements if r.id == "ssn-or-itin")
+    assert ssn_req.status == "met"
+    assert (ssn_req.met_by is not None and "requested after arrival" in ssn_req.met_by) is said
+    assert ("met_by" in next(r for r in pathway_json(pathway)["requirements"] if r["id"] == "ssn-or-itin")) is said

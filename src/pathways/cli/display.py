@@ -114,7 +114,8 @@ def show_explanation(p) -> None:
         table.add_column(column)
     for r in p.requirements:
         facts = ", ".join(f"{name} = {_show(value)}" for name, value in r.facts)
-        text = r.text + (f"\n[dim]Article: {r.article_says}[/]" if r.article_says else "")
+        text = (r.text + (f"\n[green]Met: {r.met_by}[/]" if r.met_by else "")
+                + (f"\n[dim]Article: {r.article_says}[/]" if r.article_says else ""))
         table.add_row(Text(MARK[r.status], STATUS_STYLE[r.status]), text, r.kind, facts, "; ".join(r.citations))
     console.print(table)
     for w in p.warnings:

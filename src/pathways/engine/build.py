@@ -101,7 +101,7 @@ class Builder:
 
     def _build(self, result: PathwayResult, profile, country: str | None) -> PathwayVerdict:
         p, values, rules = result.pathway, result.values, self.rules
-        requirements = tuple(self._requirement(r, v, profile) for r, v in zip(p.requirements, result.statuses))
+        requirements = tuple(self._requirement(r, v, profile, values) for r, v in zip(p.requirements, result.statuses))
         reachable = not any(r.status == "unmet" and r.kind == "eligibility" for r in requirements)
         plan = self._plan(p, values, profile.get("start_date"), country)
         cost = self._cost(p, values, profile, plan.timeline.start_date or plan.timeline.earliest_start)
@@ -155,14 +155,19 @@ class Builder:
                 planned_step(s, paid.get(s.step.id), self.rules.as_of) for s in plan.steps)))
         return found[2]
 
-    def _requirement(self, r, value, profile) -> RequirementVerdict:
+    def _requirement(self, r, value, profile, values) -> RequirementVerdict:
         facts = tuple([(name, profile.get(name)) for name in r.facts])
-        key = (id(r), value, facts)  # compiled requirements live as long as the rules (and this builder)
+        # said where the requirement is met, a way applies (its `when` is true) and the person's
+        # own facts do not meet it alone (one of them is unknown or false)
+        route = None
+        if value is True and r.met_by and any(v is not True for _, v in facts):
+            route = next((text for text, slot in r.met_by if values[slot] is True), None)
+        key = (id(r), value, facts, route)  # compiled requirements live as long as the rules (and this builder)
         found = self._requirements.get(key)
         if found is None:
             found = self._requirements.put(key, RequirementVerdict(
                 r.id, r.kind, r.text, REQUIREMENT_STATUS[value], r.citations, r.source_ids, facts, r.article_says,
-                r.unverified, r.origin))
+                r.unverified, r.origin, route))
         return found
 
     def _plan(self, p: CompiledPathway, values, start_date: date | None, country: str | None) -> Plan:
@@ -186,7 +191,8 @@ class Builder:
 def _reads(p: CompiledPathway):
     """The facts a pathway's requirements read, and a getter of every test value its verdict uses."""
     names = tuple(dict.fromkeys([f for r in p.requirements for f in r.facts] + [f for g in p.programs for f in g.facts]))
-    slots = sorted({r.slot for r in p.requirements} | {w.slot for w in p.warnings} | {s.slot for s in p.steps}
+    slots = sorted({r.slot for r in p.requirements} | {s for r in p.requirements for _, s in r.met_by}
+                   | {w.slot for w in p.warnings} | {s.slot for s in p.steps}
                    | {f.slot for f in p.fees} | {g.slot for g in p.programs})
     return names, itemgetter(*slots) if len(slots) > 1 else (lambda values, s=slots[0]: (values[s],))
 

@@ -28,6 +28,7 @@ class CompiledRequirement:
     unverified: bool
     slot: int  # index of the test's value in the compiled function's result
     kind: str = "eligibility"  # or "arrangement": something a host or the person arranges on the way
+    met_by: tuple[tuple[str, int], ...] = ()  # (text, slot of its `when`), the first true one said
 
 
 @dataclass(frozen=True)

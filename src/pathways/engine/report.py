@@ -42,6 +42,8 @@ def requirement_json(r: RequirementVerdict) -> dict:
         item["article_says"] = r.article_says
     if r.unverified:
         item["unverified"] = True
+    if r.met_by:
+        item["met_by"] = r.met_by
     return item
 
 

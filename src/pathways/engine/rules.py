@@ -58,7 +58,8 @@ def compile_rules(kb, as_of: date) -> Rules:
             tree = bound(r.test, visa, part.lists)
             requirements.append(CompiledRequirement(
                 r.id, r.text, tuple(r.cite), tuple(labels[c] for c in r.cite), facts_used(tree),
-                part.origin, r.article_says, r.unverified, slots.add(tree), kind(r, tree)))
+                part.origin, r.article_says, r.unverified, slots.add(tree), kind(r, tree),
+                tuple((m.text, slots.add(bound(m.when, visa, part.lists))) for m in r.met_by)))
         warnings = tuple(
             CompiledWarning(w.item.id, w.item.text, tuple(labels[c] for c in w.item.cite), w.origin,
                             slots.add(bound(w.item.when, visa, w.lists)), tuple(w.item.cite))

@@ -32,6 +32,7 @@ class RequirementVerdict:
     article_says: str | None
     unverified: bool
     origin: str  # visa | authorization | route | pathway | policy:<id> | category
+    met_by: str | None = None  # how it is met when the person's own facts do not meet it
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,6 +149,8 @@ def _expression_sites(kb):
 def _tests(kind, key, loc, holder, visa, lists):
     for i, r in enumerate(holder.requirements):
         yield kind, key, loc + ("requirements", i, "test"), r.test, visa, lists
+        for j, m in enumerate(r.met_by):
+            yield kind, key, loc + ("requirements", i, "met_by", j, "when"), m.when, visa, lists
     for i, w in enumerate(holder.warnings):
         yield kind, key, loc + ("warnings", i, "when"), w.when, visa, lists
     for i, s in enumerate(getattr(holder, "steps", [])):

@@ -54,6 +54,14 @@ class Source(Strict):
 RequirementKind = Literal["eligibility", "arrangement"]
 
 
+class MetBy(Strict):
+    """A way a requirement is met other than by the person's own facts, said when it applies:
+    an SSN "can be requested after arrival on this visa"."""
+
+    when: str  # an expression: this way applies (said when a fact the requirement reads is unknown or false)
+    text: str
+
+
 class Requirement(Strict):
     """A named, cited predicate over profile facts."""
 
@@ -65,6 +73,7 @@ class Requirement(Strict):
     # person arranges on the way. Left out: arrangement when every fact the test reads is
     # one (facts.yaml `kind`), else eligibility.
     kind: RequirementKind | None = None
+    met_by: list[MetBy] = []  # said beside a met requirement when its facts alone do not meet it
     article_says: str | None = None
     unverified: bool = False
 

@@ -70,7 +70,7 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
     arrange = [say(r.text) for r in unmet if r.kind == "arrangement"]  # said first: they lead the pathway
     unmet_texts = [say(r.text) for r in unmet if r.kind == "eligibility"]
     requirements = [
-        {"id": r.id, "kind": r.kind, "status": r.status, "said": say(r.text),
+        {"id": r.id, "kind": r.kind, "status": r.status, "said": say(r.text), "met_by": r.met_by,
          "symbol": words.REQUIREMENT[r.status][0], "status_text": words.REQUIREMENT[r.status][1],
          "cites": _citations(r.citations, r.sources)}
         for r in (() if folded else p.requirements)
