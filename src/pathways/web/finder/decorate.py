@@ -25,11 +25,12 @@ class Texts:
 
     SHORT = 8  # words
 
-    def __init__(self):
+    def __init__(self, whole: bool = False):
         self.seen: dict[str, str] = {}
+        self.whole = whole  # every text in full (the PDF: paper has no links back)
 
     def __call__(self, text: str) -> dict:
-        if len(text) < 60:
+        if len(text) < 60 or self.whole:
             return {"text": text}
         anchor = self.seen.get(text)
         if anchor is None:
@@ -123,7 +124,7 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
 def verdict(v, questions: dict, categories: dict, compact: bool = True) -> dict:
     """The page's groups, each a list of pathways, in the order a person acts on them
     (`compact` for the page; the PDF says everything)."""
-    say = Texts()
+    say = Texts(whole=not compact)
     # said in the order shown: open, within reach, needs information
     order = {g: i for i, g in enumerate(("open", "reachable", "needs-info", "closed"))}
     made = {p.id: pathway(p, questions, say, compact) for p in sorted(v.pathways, key=lambda p: order[p.group])}
