@@ -80,7 +80,7 @@ def test_requirements_with_one_id_and_two_tests_clash(copy):
 
 def test_facts_whose_source_was_checked_more_than_a_year_ago_are_listed_with_file_and_line(copy):
     sources = copy / "sources" / "article.yaml"
-    sources.write_text(sources.read_text().replace("checked: 2026-11-24", "checked: 2024-01-15", 1))  # the `article` source
+    sources.write_text(sources.read_text().replace("checked: 2026-12-01", "checked: 2024-01-15", 1))  # the `article` source, first in the file
     stale = [p for p in check_knowledge(copy, today=date(2026, 11, 24)) if p.severity == "stale"]
     assert stale and all("'article', last checked on 2024-01-15" in p.message for p in stale)
     assert any(p.file == "ca/pathways/b1-elective.yaml" and p.line for p in stale)

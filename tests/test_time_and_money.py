@@ -62,6 +62,7 @@ def test_the_events_the_reference_lists_are_all_in(engine):
 
 
 ABROAD_SCHOLAR = {"citizenships": ["KE"], "stage": "graduate", "postgraduate_years": 4, "current_us_status": "none",
+                  "months_in_j_status_past_year": 0,
                   "host": {"research_appointment": True, "visiting_fellow_appointment": True}}
 
 

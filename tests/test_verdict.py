@@ -288,8 +288,12 @@ GRADUATE = {"citizenships": ["PH"], "stage": "graduate", "postgraduate_years": 1
             "host": {"acgme_position": True, "employment_sponsorship": True}}
 
 
+NIGERIAN = {**STUDENT, "citizenships": ["NG"]}  # partially restricted from 1 January 2026 (Proclamation 10998)
+BURUNDIAN = {**STUDENT, "citizenships": ["BI"]}  # partially restricted from 9 June 2025 (Proclamation 10949)
+
+
 @pytest.mark.parametrize("event_id, profile, pathway_id", [
-    ("entry-restrictions-2026-01", STUDENT, "b1-elective"),
+    ("entry-restrictions-2026-01", NIGERIAN, "b1-elective"),
     ("h1b-payment-2025", GRADUATE, "h1b-ptl"),
 ])
 def test_an_event_beginning_before_the_start_date_is_a_dated_warning(engine, event_id, profile, pathway_id):
@@ -300,7 +304,7 @@ def test_an_event_beginning_before_the_start_date_is_a_dated_warning(engine, eve
 
     def dated(day):
         pv = engine.explain(person, pathway_id, day)
-        return pv, [w for w in pv.warnings if w.on == starts]
+        return pv, [w for w in pv.warnings if w.on == starts and event["name"] in w.text]
 
     pv, warnings = dated(starts - timedelta(days=1))
     assert len(warnings) == 1 and starts.isoformat() in warnings[0].text and event["name"] in warnings[0].text
@@ -322,11 +326,11 @@ def test_an_event_ending_before_the_start_date_once_its_successor_is_announced_i
     ending, successor = _policy("entry-restrictions-2025-06"), _policy("entry-restrictions-2026-01")
     ends = ending["ends"]
     assert successor["starts"] == ends + timedelta(days=1)
-    person = {**STUDENT, "start_date": (ends + timedelta(days=120)).isoformat()}
+    person = {**BURUNDIAN, "start_date": (ends + timedelta(days=120)).isoformat()}
     day = successor["announced"] + timedelta(days=1)
     assert day < ends
     pv = engine.explain(person, "b1-elective", day)
-    warnings = [w for w in pv.warnings if w.on == ends]
+    warnings = [w for w in pv.warnings if w.on == ends and ending["name"] in w.text]
     assert len(warnings) == 1 and ends.isoformat() in warnings[0].text and "in force until" in warnings[0].text
     assert [w for w in pv.warnings if w.on == successor["starts"]]  # and what replaces it
     before = engine.explain(person, "b1-elective", successor["announced"] - timedelta(days=1))
@@ -397,3 +401,15 @@ def test_a_requirement_met_by_a_route_says_which(engine, ssn, said):
     assert ssn_req.status == "met"
     assert (ssn_req.met_by is not None and "requested after arrival" in ssn_req.met_by) is said
     assert ("met_by" in next(r for r in pathway_json(pathway)["requirements"] if r["id"] == "ssn-or-itin")) is said
+
+
+
+def test_a_change_that_does_not_reach_the_person_is_not_a_warning(engine):
+    """Proclamation 10998 is known on 20 December 2025 to begin on 1 January; it does not list
+    Uganda, so a Ugandan student with a March start is not warned of it, and a Nigerian is."""
+    day, start = date(2025, 12, 20), "2026-03-01"
+    ugandan = engine.explain({**STUDENT, "start_date": start}, "b1-elective", day)
+    nigerian = engine.explain({**NIGERIAN, "start_date": start}, "b1-elective", day)
+    assert not [w for w in ugandan.warnings if w.on == date(2026, 1, 1)]
+    assert [w for w in nigerian.warnings if w.on == date(2026, 1, 1)]
+    assert not engine.find({**STUDENT, "start_date": start}, day).upcoming

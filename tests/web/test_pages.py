@@ -102,7 +102,7 @@ def test_back_change_save_and_download_links(client):
 
 def test_the_interview_ends_on_the_result_page(client):
     url = "/interview/"
-    for _ in range(60):
+    for _ in range(120):
         page = client.get(url)
         if page.status_code == 302:
             url = page["Location"]

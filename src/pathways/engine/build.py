@@ -45,8 +45,11 @@ def residence(profile) -> str | None:
 class Builder:
     """Builds verdicts for one rule set (one date)."""
 
-    def __init__(self, rules: Rules):
+    def __init__(self, rules: Rules, rules_on=None):
+        """`rules_on(day)`: the rules of another day, to tell whether a policy event known to begin
+        before a person's start date reaches that person (the engine's compiled rules by date)."""
         self.rules = rules
+        self._rules_on = rules_on
         self._requirements = _Cache()
         self._plans = _Cache()
         self._costs = _Cache()
@@ -63,11 +66,22 @@ class Builder:
         return Verdict(
             rules.as_of, evaluation.category, tuple(built.values()),
             tuple(built[r.pathway.id] for r in evaluation.nearest()),
-            rules.events, self.upcoming(profile.get("start_date")), rules.last_checked, rules.stale, profile)
+            rules.events, self._upcoming_for(evaluation), rules.last_checked, rules.stale, profile)
 
-    def upcoming(self, until: date | None, visa: str | None = None) -> tuple[UpcomingEvent, ...]:
+    def _upcoming_for(self, evaluation: Evaluation) -> tuple[UpcomingEvent, ...]:
+        """The known changes before the start date that reach the person on one of their pathways."""
+        start, profile = evaluation.profile.get("start_date"), evaluation.profile
+        if start is None:
+            return ()
+        found = {(u.id, u.change): u for r in evaluation.pathways
+                 for u in self.upcoming(start, r.pathway.visa, r.pathway.id, profile)}
+        return tuple(sorted(found.values(), key=lambda u: u.on))
+
+    def upcoming(self, until: date | None, visa: str | None = None, pathway_id: str | None = None,
+                 profile=None) -> tuple[UpcomingEvent, ...]:
         """Policy events already known on the day of the evaluation to begin, or to end (an
-        announced event takes over the next day), after it and by `until`."""
+        announced event takes over the next day), after it and by `until`; for a pathway and a
+        person, only those whose effects on that pathway reach the person."""
         if until is None:
             return ()
         begin, schedule, found = self.rules.as_of, self.rules.schedule, []
@@ -75,11 +89,27 @@ class Builder:
         for e in schedule:
             if visa is not None and e.visas and visa not in e.visas:
                 continue
-            if e in known and begin < e.starts <= until:
+            if e in known and begin < e.starts <= until and self._reaches(e, e.starts, pathway_id, profile):
                 found.append(UpcomingEvent(e.id, e.name, e.starts, "begins", e.visas, e.text, e.citations))
-            if e.ends is not None and begin <= e.ends < until and any(n.starts == e.ends + ONE_DAY for n in known):
+            if e.ends is not None and begin <= e.ends < until and any(n.starts == e.ends + ONE_DAY for n in known) \
+                    and self._reaches(e, e.ends, pathway_id, profile):
                 found.append(UpcomingEvent(e.id, e.name, e.ends, "ends", e.visas, e.text, e.citations))
         return tuple(sorted(found, key=lambda u: u.on))
+
+    def _reaches(self, event, day: date, pathway_id: str | None, profile) -> bool:
+        """Whether the event, in force on `day`, adds to this pathway anything that applies to the
+        person: a requirement not surely met, a warning not surely off, a fee or step owed."""
+        if pathway_id is None or profile is None or self._rules_on is None:
+            return True
+        rules = self.rules if day == self.rules.as_of else self._rules_on(day)
+        pathway = next((p for p in rules.pathways if p.id == pathway_id), None)
+        if pathway is None:
+            return False
+        values, origin = rules.evaluate(profile.facts), f"policy:{event.id}"
+        return (any(r.origin == origin and values[r.slot] is not True for r in pathway.requirements)
+                or any(w.origin == origin and values[w.slot] is not False for w in pathway.warnings)
+                or any(f.id in event.fees and values[f.slot] is not False for f in pathway.fees)
+                or any(s.id in event.steps and values[s.slot] is not False for s in pathway.steps))
 
     # one pathway ----------------------------------------------------------------------
 
@@ -92,8 +122,10 @@ class Builder:
         country = residence(profile)
         # everything this pathway's verdict depends on, and nothing else: its own tests' values,
         # the facts its requirements read, the planning facts
-        key = (p.id, slots(result.values), tuple([profile.get(n) for n in names]), profile.get("start_date"),
-               profile.get("duration_weeks"), profile.get("host_city"), country)
+        start = profile.get("start_date")
+        reaching = tuple(u.id + u.change for u in self.upcoming(start, p.visa, p.id, profile)) if start else ()
+        key = (p.id, slots(result.values), tuple([profile.get(n) for n in names]), start,
+               profile.get("duration_weeks"), profile.get("host_city"), country, reaching)
         found = self._pathways.get(key)
         if found is None:
             found = self._pathways.put(key, self._build(result, profile, country))
@@ -109,7 +141,7 @@ class Builder:
         warning = timeline_warning(plan)
         warnings = [WarningVerdict(w.text, w.citations) for w in result.warnings]
         warnings += [WarningVerdict(_event_sentence(u), u.citations, u.on)
-                     for u in self.upcoming(plan.timeline.start_date, p.visa)]
+                     for u in self.upcoming(plan.timeline.start_date, p.visa, p.id, profile)]
         closed = result.status == "blocked" and not reachable
         if warning and not closed:
             warnings.append(WarningVerdict(warning, ()))

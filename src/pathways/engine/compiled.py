@@ -67,6 +67,7 @@ class CompiledFee:
     citations: tuple[str, ...]
     slot: int  # the value of its `when`
     source_ids: tuple[str, ...] = ()
+    usd_min: float | None = None  # the least, where an officer sets the amount in a range
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ class ScheduledEvent:
     text: str
     citations: tuple[str, ...]
     announced: date | None = None  # known from this day (None: not before it began)
+    fees: tuple[str, ...] = ()  # ids of the fees its effects add
+    steps: tuple[str, ...] = ()  # ids of the steps its effects add
 
 
 @dataclass(frozen=True)

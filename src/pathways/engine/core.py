@@ -102,7 +102,7 @@ class Engine:
 
         found = self._builders.get(as_of)
         if found is None:
-            found = self._builders[as_of] = Builder(self.rules(as_of))
+            found = self._builders[as_of] = Builder(self.rules(as_of), self.rules)
         return found
 
     def _profile(self, data: Any) -> Profile:

@@ -74,7 +74,9 @@ def fee_items(pathway, values) -> list[CostItem]:
                 owed = values[fee.slot]
                 if owed is False:
                     continue
-                low = fee.usd if owed is True else 0.0
+                # a range set by an officer (the visa bond): its least when owed, its most in the maximum
+                least = getattr(fee, "usd_min", None)
+                low = (fee.usd if least is None else least) if owed is True else 0.0
                 items.append(CostItem(fee.id, fee.text, low if fee.usd is not None else None, fee.usd,
                                       fee.payer, fee.citations, step.id, fee.source_ids))
     return items

@@ -76,7 +76,7 @@ def compile_rules(kb, as_of: date) -> Rules:
             for s in ordered)
         fees = tuple(
             CompiledFee(f.id, f.text, f.usd, f.payer, tuple(labels[c] for c in f.cite), slots.add(bound(f.when, visa, None)),
-                        tuple(f.cite))
+                        tuple(f.cite), f.usd_min)
             for f in fees_for(kb, p, events, as_of))
         programs = tuple(
             CompiledProgram(g.id, g.name, g.institution, g.kind, g.takes_text, g.address,
@@ -135,7 +135,8 @@ def _waits(kb, labels, as_of: date):
 def _schedule(kb, labels) -> tuple[ScheduledEvent, ...]:
     return tuple(
         ScheduledEvent(e.id, e.name, e.starts, e.ends, tuple(dict.fromkeys(v for f in e.effects for v in f.visas)),
-                       e.summary.text, tuple(labels[c] for c in e.summary.cite), e.announced)
+                       e.summary.text, tuple(labels[c] for c in e.summary.cite), e.announced,
+                       tuple(f.fee.id for f in e.effects if f.fee), tuple(f.step.id for f in e.effects if f.step))
         for e in sorted(kb.policies.values(), key=lambda e: e.starts))
 
 

@@ -98,6 +98,8 @@ class Fee(Strict):
     id: Slug
     text: str
     usd: float | None  # None: enacted or announced, but no amount is being collected
+    # the least it can be, where an officer sets the amount within a range (usd is then the most)
+    usd_min: float | None = None
     payer: Literal["person", "host", "either"]
     from_: date = Field(alias="from")
     until: date | None = None
