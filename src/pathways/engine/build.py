@@ -50,6 +50,10 @@ class Builder:
         before a person's start date reaches that person (the engine's compiled rules by date)."""
         self.rules = rules
         self._rules_on = rules_on
+        self._memo_profile, self._memo = None, {}
+        # the events already announced on the rules' day, and the days they begin
+        self._known = {e.id: e.starts for e in rules.schedule if e.announced is not None and e.announced <= rules.as_of}
+        self._successors = set(self._known.values())
         self._requirements = _Cache()
         self._plans = _Cache()
         self._costs = _Cache()
@@ -84,17 +88,27 @@ class Builder:
         person, only those whose effects on that pathway reach the person."""
         if until is None:
             return ()
-        begin, schedule, found = self.rules.as_of, self.rules.schedule, []
-        known = [e for e in schedule if e.announced is not None and e.announced <= begin]
-        for e in schedule:
+        begin, known, successors, found = self.rules.as_of, self._known, self._successors, []
+        if not known:
+            return ()
+        for e in self.rules.schedule:
             if visa is not None and e.visas and visa not in e.visas:
                 continue
-            if e in known and begin < e.starts <= until and self._reaches(e, e.starts, pathway_id, profile):
+            if e.id in known and begin < e.starts <= until and self._reaches(e, e.starts, pathway_id, profile):
                 found.append(UpcomingEvent(e.id, e.name, e.starts, "begins", e.visas, e.text, e.citations))
-            if e.ends is not None and begin <= e.ends < until and any(n.starts == e.ends + ONE_DAY for n in known) \
+            if e.ends is not None and begin <= e.ends < until and e.ends + ONE_DAY in successors \
                     and self._reaches(e, e.ends, pathway_id, profile):
                 found.append(UpcomingEvent(e.id, e.name, e.ends, "ends", e.visas, e.text, e.citations))
         return tuple(sorted(found, key=lambda u: u.on))
+
+    def _values_on(self, rules: Rules, profile) -> tuple:
+        """The person's test values under another day's rules, kept while the same person is built."""
+        if self._memo_profile is not profile:
+            self._memo_profile, self._memo = profile, {}
+        found = self._memo.get(rules.as_of)
+        if found is None:
+            found = self._memo[rules.as_of] = rules.evaluate(profile.facts)
+        return found
 
     def _reaches(self, event, day: date, pathway_id: str | None, profile) -> bool:
         """Whether the event, in force on `day`, adds to this pathway anything that applies to the
@@ -105,7 +119,7 @@ class Builder:
         pathway = next((p for p in rules.pathways if p.id == pathway_id), None)
         if pathway is None:
             return False
-        values, origin = rules.evaluate(profile.facts), f"policy:{event.id}"
+        values, origin = self._values_on(rules, profile), f"policy:{event.id}"
         return (any(r.origin == origin and values[r.slot] is not True for r in pathway.requirements)
                 or any(w.origin == origin and values[w.slot] is not False for w in pathway.warnings)
                 or any(f.id in event.fees and values[f.slot] is not False for f in pathway.fees)
