@@ -48,6 +48,8 @@ _EXPORTS = {
     "ProfileError": "pathways.rules.profile",
     "FieldProblem": "pathways.rules.profile",
     "HOST": "pathways.rules.profile",
+    "EARLIEST": "pathways.rules.profile",
+    "LATEST": "pathways.rules.profile",
     "KnowledgeError": "pathways.rules.loader",
     "read_profile": "pathways.rules.profile_file",
     "load_yaml": "pathways.rules.yaml12",
@@ -83,7 +85,7 @@ if TYPE_CHECKING:  # for type checkers and editors
     from .engine.verdict import (GROUPS, PathwayVerdict, ProgramVerdict, RequirementVerdict, Step,  # noqa: F401
                                  UpcomingEvent, Verdict, WarningVerdict, WouldTake)
     from .rules.loader import KnowledgeError  # noqa: F401
-    from .rules.profile import HOST, FieldProblem, Profile, ProfileError  # noqa: F401
+    from .rules.profile import EARLIEST, HOST, LATEST, FieldProblem, Profile, ProfileError  # noqa: F401
     from .rules.profile_file import ProfileFileError, read_profile  # noqa: F401
     from .rules.yaml12 import YAMLError, load_yaml  # noqa: F401
     from .rules.vocabulary import CATEGORIES, CONTACT_LEVELS  # noqa: F401

@@ -48,12 +48,11 @@ def _as_of(text: Optional[str]) -> Optional[date]:
         day = date.fromisoformat(text)
     except ValueError:
         day = None
-    if day is None or not (MIN_DAY <= day <= MAX_DAY):
-        _fail([f"--as-of: {text!r} is not an ISO date from {MIN_DAY} to {MAX_DAY}; accepted: a date such as 2026-03-01"])
+    from pathways import EARLIEST, LATEST  # the contract's range of dates
+
+    if day is None or not (EARLIEST <= day <= LATEST):
+        _fail([f"--as-of: {text!r} is not an ISO date from {EARLIEST} to {LATEST}; accepted: a date such as 2026-03-01"])
     return day
-
-
-MIN_DAY, MAX_DAY = date(1900, 1, 1), date(2200, 12, 31)  # the contract's range of dates
 
 
 def _json(data) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
-from ..rules.profile import Profile, ProfileChecker, ProfileError
+from ..rules.profile import EARLIEST, LATEST, FieldProblem, Profile, ProfileChecker, ProfileError
 from ..rules.vocabulary import CONTACT_LEVELS, VISAS
 from .compiled import Rules
 from .evaluate import Evaluation, evaluate, judge
@@ -95,7 +95,10 @@ class Engine:
     def as_of(self, profile: Profile | None = None, as_of: date | None = None) -> date:
         """The day of the evaluation: the given date, else today (never the start date: the
         plan begins on the day of the evaluation and is measured against the start date)."""
-        return as_of or date.today()
+        day = as_of or date.today()
+        if not (EARLIEST <= day <= LATEST):
+            raise ProfileError([FieldProblem("as_of", f"expected an ISO date from {EARLIEST} to {LATEST}, got {day}")])
+        return day
 
     def _builder(self, as_of: date):
         from .build import Builder

@@ -15,6 +15,10 @@ from typing import Any, Mapping
 HOST = "host"
 
 
+# the contract's range of dates (docs/contract.md, section 1): outside it a date is invalid
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     field: str
@@ -131,14 +135,15 @@ class ProfileChecker:
         return float(value)
 
     def _date(self, d, value):
-        if isinstance(value, date):
-            return value
+        day = value if isinstance(value, date) else None
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 pass
-        return _Bad(f"expected an ISO date such as 2027-09-01, got {_show(value)}")
+        if day is not None and EARLIEST <= day <= LATEST:
+            return day
+        return _Bad(f"expected an ISO date from {EARLIEST} to {LATEST}, such as 2027-09-01, got {_show(value)}")
 
     def _accepted(self, d) -> frozenset[str]:
         return self.vocabularies[d.vocabulary] if d.vocabulary else frozenset(d.values)

@@ -107,7 +107,10 @@ def evaluate(request: HttpRequest,
     checked = _profile_or_422(data)
     if isinstance(checked, ProfileError):
         return Status(422, _problems(checked))
-    return Status(200, verdict_json(get_engine().find(checked, as_of), detail))
+    try:
+        return Status(200, verdict_json(get_engine().find(checked, as_of), detail))
+    except ProfileError as error:  # an as_of outside the contract's dates
+        return Status(422, _problems(error))
 
 
 @api.post("/next-question", response={200: NextQuestionOut, 422: Problems},

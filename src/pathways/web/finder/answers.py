@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlencode
 
-from pathways import HOST, FieldProblem, Profile, ProfileError
+from pathways import EARLIEST, HOST, LATEST, FieldProblem, Profile, ProfileError
 
 SKIP = "skip"
 AS_OF = "as_of"
@@ -108,9 +108,12 @@ def parse(params: Iterable[tuple[str, str]]) -> Answers:
         if key == AS_OF:
             if value:
                 try:
-                    date.fromisoformat(value)
+                    day = date.fromisoformat(value)
                 except ValueError:
-                    raise ProfileError([FieldProblem(AS_OF, f"expected an ISO date such as 2027-09-01, got {value!r}")]) from None
+                    day = None
+                if day is None or not (EARLIEST <= day <= LATEST):
+                    raise ProfileError([FieldProblem(AS_OF, f"expected an ISO date from {EARLIEST} to {LATEST}, "
+                                                            f"such as 2027-09-01, got {value!r}")])
                 answers = replace(answers, as_of=value)
         elif key == SKIP:
             facts = [f for f in (s.strip() for s in value.split(",")) if f]
