@@ -38,3 +38,8 @@ def test_the_cli_refuses_an_as_of_outside_the_range_with_exit_2():
     run = subprocess.run([sys.executable, "-m", "pathways.cli", "find", "-", "--as-of", "2201-01-01"],
                          input=json.dumps({}), capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "--as-of" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_next_question_refuses_an_as_of_outside_the_range_with_422(client):
+    response = client.post("/api/v1/next-question?as_of=0444-01-01", "{}", content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "as_of"

@@ -284,3 +284,13 @@ def test_no_new_case_is_overdue_on_the_day_it_is_made(coordinator, days_ahead):
         assert min(i.due for i in items) >= today, pathway["id"]
         made += 1
     assert made == len(get_engine().pathway_ids())
+
+
+def test_dates_outside_the_contracts_range_are_refused_by_name_not_a_server_error(client, coordinator):
+    body = {"trainee_name": "Claire Tremblay", "home_country": "CA", "stage": "graduate", "profile": CANADIAN,
+            "pathway_id": "tn-2113", "evaluated_on": "0444-01-01"}
+    response = client.post("/api/v1/workspace/cases", json.dumps(body), content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "evaluated_on"
+    form = _new_case(client, evaluated_on="9999-12-31")
+    assert form.status_code == 400 and "Give a date from 1900-01-01 to 2200-12-31" in form.content.decode()
+    assert not Case.objects.filter(institution=coordinator.institution).exists()

@@ -127,7 +127,10 @@ def next_question(request: HttpRequest, body: NextQuestionIn, as_of: date | None
     unknown = sorted(set(body.skipped) - set(engine.facts()))
     if unknown:
         return Status(422, {"errors": [{"field": "skipped", "message": f"{f!r} is not a profile fact"} for f in unknown]})
-    progress = engine.next_question(checked, body.skipped, as_of)
+    try:
+        progress = engine.next_question(checked, body.skipped, as_of)
+    except ProfileError as error:  # an as_of outside the contract's dates
+        return Status(422, _problems(error))
     q = progress.question
     return Status(200, {
         "question": None if q is None else {"fact": q.fact, "question": q.question, "help": q.help, "type": q.type,

@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.security import SessionAuth
 from pydantic import Field
 
-from pathways import ProfileError
+from pathways import EARLIEST, LATEST, ProfileError
 from ..engine import get_engine
 from .access import get_case, member_of, require_write, scoped
 from .cases import create_case, set_step_status, update_case
@@ -112,6 +112,12 @@ def list_cases(request: HttpRequest, status: Optional[Literal["open", "closed"]]
     return [case_json(c) for c in cases]
 
 
+def _out_of_range(days: dict) -> list[dict]:
+    """The contract's range of dates: outside it a date is invalid input, not a server error."""
+    return [{"field": name, "message": f"expected a date from {EARLIEST} to {LATEST}, got {day}"}
+            for name, day in days.items() if day is not None and not (EARLIEST <= day <= LATEST)]
+
+
 @router.post("/cases", response={201: dict, **ERRORS}, summary="Open a case from a profile and a pathway")
 def post_case(request: HttpRequest, body: CaseIn):
     member = _member(request, write=True)
@@ -130,6 +136,7 @@ def post_case(request: HttpRequest, body: CaseIn):
             problems.append({"field": "home_institution_id", "message": "no such partner"})
     if body.starts and body.ends and body.ends < body.starts:
         problems.append({"field": "ends", "message": "training cannot end before it starts"})
+    problems += _out_of_range({"evaluated_on": body.evaluated_on, "starts": body.starts, "ends": body.ends})
     if problems:
         return Status(422, {"errors": problems})
     if body.starts and not profile.get("start_date"):
@@ -159,6 +166,9 @@ def patch_case(request: HttpRequest, case_id: int, body: CasePatch):
     starts, ends = values.get("starts", case.starts), values.get("ends", case.ends)
     if starts and ends and ends < starts:
         return Status(422, {"errors": [{"field": "ends", "message": "training cannot end before it starts"}]})
+    wrong = _out_of_range({"starts": values.get("starts"), "ends": values.get("ends")})
+    if wrong:
+        return Status(422, {"errors": wrong})
     return case_json(update_case(case, request.user, values), full=True)
 
 

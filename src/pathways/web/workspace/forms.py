@@ -10,7 +10,7 @@ from datetime import date
 import yaml
 from django import forms
 
-from pathways import ProfileError, YAMLError, load_yaml
+from pathways import EARLIEST, LATEST, ProfileError, YAMLError, load_yaml
 from ..engine import get_engine
 from .models import Agreement, Case, ChecklistItem, ContactLog, Exchange, Partner
 
@@ -68,6 +68,11 @@ class CaseForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("evaluated_on", "starts", "ends"):
+            day = cleaned.get(name)
+            if day and not (EARLIEST <= day <= LATEST):
+                self.add_error(name, f"Give a date from {EARLIEST} to {LATEST}.")
+                cleaned.pop(name, None)
         starts, ends = cleaned.get("starts"), cleaned.get("ends")
         if starts and ends and ends < starts:
             self.add_error("ends", "Training cannot end before it starts.")
