@@ -50,6 +50,7 @@ def failures(expect: dict, exit_code: int, stdout_json: dict | None, stderr: str
         hits = [p for p in pathways if _matches(p, rule["where"])]
         if not any(rule["has"] in [g["id"] for g in p.get("programs", [])] for p in hits):
             problems.append(f"no pathway matching {rule['where']} lists programme {rule['has']!r}")
+    problems += _parts(expect, pathways)
     for rule in expect.get("no_warning", []):
         pattern = re.compile(rule["pattern"])
         hits = [p["id"] for p in pathways if _matches(p, rule["where"]) and any(pattern.search(w) for w in p["warnings"])]
@@ -84,4 +85,28 @@ def _timelines(rules: list, stdout_json: dict, pathways: list) -> list[str]:
                 against = {"start_date": timeline.get("start_date"), "as_of": stdout_json["as_of"]}.get(other, other)
                 if value is None or against is None or not _COMPARE[words](value, against):
                     problems.append(f"{p['id']}: timeline {key} is {value}, expected {wanted} ({against})")
+    return problems
+
+
+# Steps and cost items by id (the project's own scenarios; the shared format has none):
+# `has_step: [{where: {...}, step: visa-interview}]`, `no_step`, `has_cost: [{where, cost: mrv-fee}]`, `no_cost`.
+_PARTS = {"step": lambda p: [s["id"] for s in p.get("steps", [])],
+          "cost": lambda p: [i["id"] for i in (p.get("cost_usd") or {}).get("items", [])]}
+
+
+def _parts(expect: dict, pathways: list) -> list[str]:
+    problems = []
+    for part, ids in _PARTS.items():
+        for rule in expect.get(f"has_{part}", []):
+            hits = [p for p in pathways if _matches(p, rule["where"])]
+            if not hits or not all(rule[part] in ids(p) for p in hits):
+                problems.append(f"not every pathway matching {rule['where']} has {part} {rule[part]!r} "
+                                f"({[p['id'] for p in hits]})")
+        for rule in expect.get(f"no_{part}", []):
+            hits = [p for p in pathways if _matches(p, rule["where"])]
+            if not hits:
+                problems.append(f"no pathway matches {rule['where']}, so no_{part} shows nothing")
+            bad = [p["id"] for p in hits if rule[part] in ids(p)]
+            if bad:
+                problems.append(f"{bad} have {part} {rule[part]!r}, expected none")
     return problems

@@ -7,10 +7,10 @@ from datetime import date
 from hypothesis import strategies as st
 
 # Nationalities that exercise the rules: entry-restricted, VWP, E-3, TN, others.
-COUNTRIES = ["SD", "NG", "SY", "TZ", "AU", "CA", "MX", "GB", "QA", "KE", "IN", "PH", "UG", "GH", "IR", "CU"]
+COUNTRIES = ["SD", "NG", "SY", "TZ", "AU", "CA", "MX", "GB", "QA", "KE", "IN", "PH", "UG", "GH", "IR", "CU", "US", "BM"]
 DATES = [date(2025, 5, 1), date(2025, 6, 9), date(2025, 10, 1), date(2025, 12, 31), date(2026, 1, 1), date(2026, 3, 1), date(2026, 10, 1)]
 VISAS_OR_NONE = ["none", "f-1", "j-1-student", "j-1-alien-physician", "j-1-research-scholar", "b-1",
-                 "vwp-business", "h-1b", "h-1b-renown", "o-1a", "e-3", "tn"]
+                 "vwp-business", "h-1b", "h-1b-renown", "o-1a", "e-3", "tn", "us-person"]
 
 
 def value_strategy(definition):
@@ -31,6 +31,18 @@ def value_strategy(definition):
     if definition.vocabulary == "contact-levels":
         return st.sampled_from(["none", "incidental", "supervised", "independent"])
     return st.sampled_from(definition.values)
+
+
+def three_valued(facts) -> dict:
+    """The facts whose absence means unknown (all but those facts.yaml reads as "no" when left
+    out, `absent`): only over these does answering never close an open pathway."""
+    return {name: d for name, d in facts.items() if not d.absent}
+
+
+def three_valued(facts) -> dict:
+    """The facts whose absence means unknown (all but those facts.yaml reads as "no" when left
+    out, `absent`): only over these does answering never close an open pathway."""
+    return {name: d for name, d in facts.items() if not d.absent}
 
 
 def flat_profiles(facts, known=0.6):

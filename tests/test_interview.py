@@ -13,10 +13,10 @@ from pathways.rules.profile import Profile
 
 DAY = date(2026, 3, 1)
 PLANNING = ["start_date", "duration_weeks", "host_city"]
-STUDENT = {"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
+STUDENT = {"citizenships": ["UG"], "us_permanent_resident": False, "stage": "student", "enrolled_in_us_school": False, "final_year": True,
            "school_recognized_by_mbc": True, "current_us_status": "none",
            "host": {"dean_approved_elective": True, "affiliation_agreement": False}, "desired_contact": "supervised"}
-RESIDENT = {"citizenships": ["IN"], "stage": "graduate", "postgraduate_years": 0, "school_recognized_by_mbc": True,
+RESIDENT = {"citizenships": ["IN"], "us_permanent_resident": False, "stage": "graduate", "postgraduate_years": 0, "school_recognized_by_mbc": True,
             "ecfmg_certified": True, "usmle_passed": ["step1", "step2ck"], "statement_of_need": True,
             "current_us_status": "none", "host": {"acgme_position": True, "employment_sponsorship": True},
             "desired_contact": "supervised"}
@@ -86,9 +86,13 @@ def test_the_first_question_is_the_contact_the_person_wants(engine):
     assert progress.question.labels["supervised"].startswith("Supervised")
 
 
-def test_then_whether_the_person_is_a_student_or_a_graduate(engine):
+def test_then_nationality_which_decides_every_visa_then_student_or_graduate(engine):
+    """Every visa pathway reads the nationalities (a US citizen needs no visa and can hold none),
+    so they settle the most requirements and come first; then the stage."""
     for known, skipped in (({"desired_contact": "supervised"}, ()), ({}, ("desired_contact",))):
         progress = ask(engine, known, skipped)
+        assert progress.question.fact == "citizenships" and progress.phase == "eligibility"
+        progress = ask(engine, {**known, "citizenships": frozenset({"UG"})}, skipped)
         assert progress.question.fact == "stage" and progress.phase == "eligibility"
         assert progress.question.labels == {"student": "A medical student", "graduate": "A graduate: I hold a medical degree"}
 
@@ -103,7 +107,7 @@ def test_the_wish_comes_first_and_the_planning_questions_last(engine, persona):
 
 def test_a_student_is_asked_the_fewest_questions_the_rules_need(engine):
     asked = eligibility(engine, run(engine, STUDENT))
-    assert len(asked) == fewest(engine, STUDENT) == 5
+    assert len(asked) == fewest(engine, STUDENT) == 6
     assert "postgraduate_years" not in asked  # a graduate's question is never put to a student
 
 
@@ -148,6 +152,7 @@ def test_no_dates_are_asked_when_every_pathway_is_blocked_on_the_person(engine):
     """A graduate from Sudan, under the entry restriction, without ECFMG or USMLE: every
     pathway is blocked on facts no host can arrange, so no plan's dates are asked."""
     sudan = {"desired_contact": "none", "stage": "graduate", "postgraduate_years": 0, "citizenships": ["SD"],
+             "us_permanent_resident": False,
              "current_us_status": "none", "school_recognized_by_mbc": False, "home_license": False,
              "ecfmg_certified": False, "usmle_passed": []}
     progress = ask(engine, dict(engine.check(sudan).facts))
@@ -252,3 +257,14 @@ def test_what_decides_which_host_would_take_her_is_asked_before_the_plan(engine)
     assert ask(engine, known).phase == "planning"
     programmes = {g.id: g.takes for g in engine.find(engine.check(STUDENT), DAY).find("b1-elective").programs}
     assert programmes["stanford-ivsp"] == "yes" and programmes["ucsf-fresno-affiliations"] == "if-arranged"
+
+
+def test_a_green_card_is_asked_once_it_would_change_an_answer_and_not_of_a_us_citizen(engine):
+    """Left out, a green card is read as not held (facts.yaml `absent`); the interview asks it
+    before the plan when a yes would change a pathway (the Ugandan student's visa elective),
+    never of a US citizen, for whom a yes changes nothing."""
+    student = {f: v for f, v in engine.check(STUDENT).facts.items() if f != "us_permanent_resident"}
+    assert ask(engine, student).question.fact == "us_permanent_resident"
+    citizen = {**student, "citizenships": frozenset({"US"})}
+    assert ask(engine, citizen).question.fact != "us_permanent_resident"
+    assert "us_permanent_resident" not in run(engine, {**STUDENT, "citizenships": ["US"]})

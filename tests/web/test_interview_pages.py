@@ -94,7 +94,7 @@ def test_the_api_names_the_phase_and_the_words_of_each_value(client):
     assert first["question"]["fact"] == "desired_contact" and first["question"]["phase"] == "wish"
     assert first["question"]["values"] == ["none", "incidental", "supervised", "independent"]
     assert first["question"]["labels"]["none"] == "None: observe only"
-    stage = _api(client, {"desired_contact": "none"}, [])["question"]
+    stage = _api(client, {"desired_contact": "none", "citizenships": ["UG"]}, [])["question"]
     assert stage["fact"] == "stage" and stage["phase"] == "eligibility"
     assert stage["labels"] == {"student": "A medical student", "graduate": "A graduate: I hold a medical degree"}
 
@@ -103,7 +103,7 @@ def test_the_page_shows_the_words_of_the_knowledge(client, engine):
     html = client.get("/interview/").content.decode()
     for value, words in engine.labels("desired_contact").items():
         assert f'value="{value}"' in html and words in html
-    html = client.get("/interview/?desired_contact=none").content.decode()
+    html = client.get("/interview/?desired_contact=none&citizenships=UG").content.decode()
     assert "A graduate: I hold a medical degree" in html
     html = client.get("/interview/?desired_contact=none&stage=graduate&fact=current_us_status").content.decode()
     assert "None: I am outside the United States" in html and engine.kb.visas["h-1b"].name in html

@@ -196,6 +196,23 @@ class Interviewer:
                               and f not in skipped and f not in found]
         return sorted(found, key=self.askable.index)
 
+    def _presumed_facts(self, evaluation, skipped: set[str]) -> list[str]:
+        """Unanswered facts that facts.yaml reads as "no" when left out (`absent`: a green card, an
+        earlier scholar programme) and whose answer would change some pathway's status: the
+        evaluation rests on that reading, so the person is asked rather than presumed."""
+        profile, found = evaluation.profile, []
+        now = {r.pathway.id: r.status for r in evaluation.pathways}
+        for name in self.askable:
+            definition = self.facts[name]
+            if not definition.absent or profile.get(name) is not None or name in skipped:
+                continue
+            for value in _presumption_tests(definition, self.rules.as_of):
+                after = evaluate(self.rules, replace(profile, facts={**profile.facts, name: value}))
+                if any(now.get(r.pathway.id) != r.status for r in after.pathways):
+                    found.append(name)
+                    break
+        return found
+
     def _within_reach(self, evaluation) -> bool:
         """Some pathway is open or undecided, or blocked only on what a host or the person can arrange."""
         return any(r.status != "blocked" or all(self._arrangement(req) for req in r.missing("unmet"))
@@ -221,6 +238,9 @@ class Interviewer:
             scores = {f: self._score(f, profile, undecided, wanted) for f in candidates}
             best = max(candidates, key=lambda f: (scores[f], -self.askable.index(f)))
             return Progress(self._question(best, scores[best]), asked, remaining, None)
+        presumed = self._presumed_facts(evaluation, skipped)
+        if presumed:  # facts whose absence is taken as "no" (a green card): asked once it matters
+            return Progress(self._question(presumed[0]), asked, remaining + len(presumed), None)
         hosts = self._programme_facts(evaluation, skipped)
         if hosts:  # where she could apply: the facts that decide which host programmes would take her
             return Progress(replace(self._question(hosts[0]), phase="programmes"), asked, remaining + len(hosts), None)
@@ -258,6 +278,17 @@ class Interviewer:
                 # pathways nearer a decision count more: their answers end the interview sooner
                 total += weight * w * settled / (1 + result.unknown)
         return total
+
+
+def _presumption_tests(definition, as_of) -> list:
+    """Answers that would undo the reading of a fact left out: yes to a yes/no, a recent date."""
+    from datetime import timedelta
+
+    if definition.type == "bool":
+        return [True, False]
+    if definition.type == "date":
+        return [as_of - timedelta(days=30)]
+    return []
 
 
 def _phase(definition) -> str | None:

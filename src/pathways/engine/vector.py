@@ -13,7 +13,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..rules.expression import And, Arith, Call, Compare, Const, FactRef, Member, Not, Or
+from datetime import date
+
+from ..rules.expression import AddMonths, And, Arith, Call, Compare, Const, FactRef, Member, Not, Or, Said, add_months
 from .compiled import Rules
 
 _OPS = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
@@ -22,8 +24,8 @@ _OPS = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal, "
 
 @dataclass
 class Column:
-    kind: str  # bool | number | text | set
-    values: np.ndarray  # bool / float / int codes / bool matrix
+    kind: str  # bool | number | text | set | date
+    values: np.ndarray  # bool / float / int codes / bool matrix / day ordinals (int64)
     known: np.ndarray
     vocabulary: tuple[str, ...] = ()
 
@@ -39,6 +41,9 @@ class ProfileTable:
             known = np.array([v is not None for v in column], dtype=bool)
             if d.type == "bool":
                 self.columns[name] = Column("bool", np.array([bool(v) for v in column], dtype=bool), known)
+            elif d.type == "date":
+                ordinals = np.array([-1 if v is None else v.toordinal() for v in column], dtype=np.int64)
+                self.columns[name] = Column("date", ordinals, known)
             elif d.type == "number":
                 self.columns[name] = Column("number", np.array([np.nan if v is None else v for v in column], dtype=float), known)
             elif d.type in ("enum", "set", "codes"):
@@ -71,7 +76,20 @@ class _Vector:
         return getattr(self, "v_" + type(node).__name__)(node)
 
     def v_Const(self, node):
-        return node.value
+        # a date compares with a date column as its day number
+        return node.value.toordinal() if isinstance(node.value, date) else node.value
+
+    def v_Said(self, node):
+        known = self.table.columns[node.name].known
+        return (known.copy(), ~known)
+
+    def v_AddMonths(self, node):
+        column = self.visit(node.operand)
+        if not isinstance(column, Column):  # a constant date, moved once
+            return add_months(date.fromordinal(column), node.months).toordinal()
+        moved = {d: add_months(date.fromordinal(int(d)), node.months).toordinal() for d in np.unique(column.values[column.known])}
+        values = np.array([moved[v] if k else -1 for v, k in zip(column.values.tolist(), column.known.tolist())], dtype=np.int64)
+        return Column("date", values, column.known)
 
     def v_FactRef(self, node):
         column = self.table.columns[node.name]

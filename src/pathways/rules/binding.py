@@ -7,6 +7,7 @@ the engine (the rules of one day) bind expressions with.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from . import schema
@@ -45,4 +46,5 @@ def bind_context(kb, visa: schema.Visa | None, lists, on=None) -> BindContext:
     all_lists = {key: list_members(cl, on) for key, cl in kb.lists.items()}
     all_lists.update({key: frozenset(codes) for key, codes in (lists or {}).items()})
     visa_attrs = {"work_authorized": visa.work_authorization.allowed if visa else False}
-    return BindContext(kb.facts, all_lists, visa_attrs, allowed_values(kb))
+    context = BindContext(kb.facts, all_lists, visa_attrs, allowed_values(kb))
+    return replace(context, as_of=on) if on is not None else context

@@ -3,6 +3,12 @@
     postgraduate_years >= 3
     'step3' in usmle_passed and host.acgme_position
     not all_in(citizenships, @full + @partial)
+    not said(research_scholar_program_ended_on) or add_months(research_scholar_program_ended_on, 24) <= as_of
+
+`said(fact)` is true when the profile gives the fact and false when it leaves it out (never
+unknown): for facts whose absence itself means something (a green card is said by whoever
+holds one; a date left out because there was never such a programme). `as_of` is the day of
+the evaluation; `add_months(date, n)` moves a date by whole calendar months.
 
 `parse` turns text into a tree of nodes; `bind` checks it against the profile facts
 and replaces `@list` and `visa.*` names by constants for one date and one pathway.
@@ -14,6 +20,7 @@ person (`rules/scalar.py`) and to numpy operations over a table of people
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -82,7 +89,19 @@ class Call:
     args: tuple
 
 
-FUNCTIONS = ("any_in", "all_in")
+@dataclass(frozen=True)
+class Said:
+    name: str  # the fact: true when the profile gives it, false when not (never unknown)
+
+
+@dataclass(frozen=True)
+class AddMonths:
+    operand: Any  # a date
+    months: int
+
+
+FUNCTIONS = ("any_in", "all_in", "said", "add_months")
+ARITY = {"said": 1}
 
 
 class ExpressionError(ValueError):
@@ -241,8 +260,9 @@ class _Parser:
             self.take(",")
             args.append(self.disjunction())
         self.take(")")
-        if len(args) != 2:
-            raise ExpressionError(f"{name} takes two arguments", self.text, pos)
+        if len(args) != ARITY.get(name, 2):
+            count = ARITY.get(name, 2)
+            raise ExpressionError(f"{name} takes {'one argument' if count == 1 else 'two arguments'}", self.text, pos)
         return Call(name, tuple(args))
 
     def list_literal(self):
@@ -276,6 +296,7 @@ class BindContext:
     lists: Mapping[str, frozenset]  # @name -> codes
     visa: Mapping[str, Any]  # visa.<name> -> value
     allowed_values: Callable[[str], frozenset | None]  # fact -> accepted text values
+    as_of: date = date(2000, 1, 1)  # the day of the evaluation; any day will do for the lints
 
 
 def bind(node, ctx: BindContext, text: str):
@@ -296,11 +317,14 @@ class _Binder:
 
     def visit_Const(self, node):
         value = node.value
-        kind = BOOL if isinstance(value, bool) else NUMBER if isinstance(value, float) else SET if isinstance(value, frozenset) else TEXT
+        kind = BOOL if isinstance(value, bool) else NUMBER if isinstance(value, float) else SET if isinstance(value, frozenset) \
+            else DATE if isinstance(value, date) else TEXT
         return node, kind
 
     def visit_FactRef(self, node):
         definition = self.ctx.facts.get(node.name)
+        if definition is None and node.name == "as_of":
+            return Const(self.ctx.as_of), DATE
         if definition is None:
             self.fail(f"unknown fact {node.name!r}")
         return node, _FACT_KINDS[definition.type]
@@ -370,6 +394,20 @@ class _Binder:
         return Arith(node.op, left, right), NUMBER
 
     def visit_Call(self, node):
+        if node.function == "said":
+            fact = node.args[0]
+            if not isinstance(fact, FactRef) or fact.name not in self.ctx.facts:
+                self.fail("said takes the name of a profile fact")
+            if not getattr(self.ctx.facts[fact.name], "absent", None):
+                # an unknown must stay unknown unless facts.yaml says what leaving it out means
+                self.fail(f"said({fact.name}) needs `absent:` in facts.yaml: what leaving {fact.name} out means")
+            return Said(fact.name), BOOL
+        if node.function == "add_months":
+            day = self.expect(node.args[0], DATE, "the first argument of add_months")
+            months = node.args[1]
+            if not (isinstance(months, Const) and isinstance(months.value, float) and months.value.is_integer()):
+                self.fail("add_months takes a whole number of months as its second argument")
+            return AddMonths(day, int(months.value)), DATE
         subject, sk = self.visit(node.args[0])
         target, tk = self.visit(node.args[1])
         if not isinstance(subject, FactRef) or sk != SET or tk != SET or not isinstance(target, Const):
@@ -382,9 +420,9 @@ def facts_used(node) -> tuple[str, ...]:
     seen: dict[str, None] = {}
 
     def walk(n):
-        if isinstance(n, FactRef):
+        if isinstance(n, (FactRef, Said)):
             seen.setdefault(n.name)
-        elif isinstance(n, (Not,)):
+        elif isinstance(n, (Not, AddMonths)):
             walk(n.operand)
         elif isinstance(n, (And, Or)):
             for o in n.operands:
@@ -401,3 +439,12 @@ def facts_used(node) -> tuple[str, ...]:
 
     walk(node)
     return tuple(seen)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later (or earlier), the month's last day when it has no such day."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

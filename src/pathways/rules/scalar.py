@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from .expression import And, Arith, Call, Compare, Const, FactRef, Member, Not, Or
+from .expression import AddMonths, And, Arith, Call, Compare, Const, FactRef, Member, Not, Or, Said, add_months
 
 
 class _Codegen:
@@ -85,6 +85,13 @@ class _Codegen:
     def gen_Member(self, node):
         op = "not in" if node.negate else "in"
         return self._strict(self.gen(node.item), self.gen(node.container), "{0} %s {1}" % op, (node.item, node.container))
+
+    def gen_Said(self, node):
+        return f"({self.fact(node.name)} is not None)"
+
+    def gen_AddMonths(self, node):
+        t = self.temp()
+        return f"(None if ({t} := {self.gen(node.operand)}) is None else {self.const(add_months)}({t}, {node.months}))"
 
     def gen_Call(self, node):
         subject, target = node.args

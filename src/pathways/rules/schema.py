@@ -159,7 +159,7 @@ class Visa(Strict):
     code: VisaCode
     name: str
     legal_basis: SourceIds
-    sponsor_group: Literal["student-and-exchange-visitor", "self-sponsored", "employer-sponsored"]
+    sponsor_group: Literal["student-and-exchange-visitor", "self-sponsored", "employer-sponsored", "no-visa"]
     sponsor: Fact
     purpose: Fact
     training_use: Fact
@@ -343,6 +343,9 @@ class FactDefinition(Strict):
     # the person arranges on the way (an offer, an appointment, a dean's approval)
     kind: RequirementKind = "eligibility"
     labels: dict[str, str] = {}  # words for each value (yes/no, choices), as the pages show them
+    # what leaving the fact out means, where that is not "unknown": a green card is said by
+    # whoever holds one. Only such facts may be read with said(); the rest stay three-valued.
+    absent: str | None = None
 
     @property
     def interview_phase(self) -> str | None:

@@ -6,7 +6,7 @@ the knowledge base.
 
 VISAS = (
     "f-1", "j-1-student", "j-1-alien-physician", "j-1-research-scholar", "b-1",
-    "vwp-business", "h-1b", "h-1b-renown", "o-1a", "e-3", "tn",
+    "vwp-business", "h-1b", "h-1b-renown", "o-1a", "e-3", "tn", "us-person",
 )
 AUTHORIZATIONS = ("none", "ptl", "bpc-2111", "bpc-2112", "bpc-2113", "bpc-2168", "full-license")
 CONTACT_LEVELS = ("none", "incidental", "supervised", "independent")  # least to most
