@@ -217,12 +217,14 @@ def _next(client, body, as_of="2026-03-01"):
     return client.post(f"/api/v1/next-question?as_of={as_of}", data=json.dumps(body), content_type="application/json")
 
 
-def test_the_interview_asks_the_least_contact_first_then_the_stage(client):
+def test_the_interview_asks_the_least_contact_first_then_nationality_then_the_stage(client):
     response = _next(client, {"profile": {}, "skipped": []})
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["question"]["fact"] == "desired_contact" and data["question"]["phase"] == "wish"
     data = _next(client, {"profile": {"desired_contact": "supervised"}, "skipped": []}).json()
+    assert data["question"]["fact"] == "citizenships" and data["question"]["phase"] == "eligibility"
+    data = _next(client, {"profile": {"desired_contact": "supervised", "citizenships": ["UG"]}, "skipped": []}).json()
     assert data["question"]["fact"] == "stage" and data["question"]["phase"] == "eligibility"
     assert set(data["question"]["values"]) >= {"student", "graduate"}
     assert data["question"]["question"] and data["question"]["labels"]["student"]

@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 KAMPALA = ("desired_contact=supervised&citizenships=UG&stage=student&enrolled_in_us_school=false&final_year=true"
-           "&school_recognized_by_mbc=true&current_us_status=none&duration_weeks=8&host.dean_approved_elective=true&host.affiliation_agreement=false")
+           "&school_recognized_by_mbc=true&current_us_status=none&us_permanent_resident=false&duration_weeks=8"
+           "&host.dean_approved_elective=true&host.affiliation_agreement=false")
 KB_LIMIT = 100_000
 RESULTS = ["", KAMPALA, "stage=graduate&postgraduate_years=5", "stage=graduate&postgraduate_years=1",
            "stage=student&citizenships=NG,GB&skip=final_year",
@@ -149,8 +150,8 @@ def test_the_result_page_and_json_agree_with_the_engine(client, kb, dean, b1_gro
     query = KAMPALA.replace("&host.dean_approved_elective=true", "" if dean is None else f"&host.dean_approved_elective={dean}")
     data = json.loads(client.get("/result.json?" + query).content)
     facts = {"citizenships": ["UG"], "stage": "student", "enrolled_in_us_school": False, "final_year": True,
-             "school_recognized_by_mbc": True, "current_us_status": "none", "desired_contact": "supervised",
-             "duration_weeks": 8}
+             "school_recognized_by_mbc": True, "current_us_status": "none", "us_permanent_resident": False,
+             "desired_contact": "supervised", "duration_weeks": 8}
     facts["host"] = {"affiliation_agreement": False}
     if dean is not None:
         facts["host"]["dean_approved_elective"] = dean == "true"
