@@ -211,5 +211,10 @@ def test_diagram_draws_every_pathway_of_the_category(tmp_path, kb, category, fig
     assert result.returncode == 0, result.stderr
     svg = ET.parse(out).getroot()
     groups = [g.get("id") for g in svg.iter("{http://www.w3.org/2000/svg}g")]
-    assert groups == [p.id for p in kb.pathways.values() if category in p.categories]
+    assert groups == [p.id for p in kb.pathways.values() if category in p.categories and figure in p.figures]
     assert f"Figure {figure}" in out.read_text()
+    state = tmp_path / f"ohio-{figure}.svg"
+    assert run("diagram", category, "-o", state, "--state", "oh").returncode == 0
+    drawn = [g.get("id") for g in ET.parse(state).getroot().iter("{http://www.w3.org/2000/svg}g")]
+    assert drawn == [p.id for p in kb.pathways.values() if category in p.categories and p.jurisdiction == "oh"]
+    assert "Ohio" in state.read_text() and "Figure" not in state.read_text().split("<title>")[1]

@@ -32,7 +32,8 @@ def _scenarios(folder: Path) -> list[Path]:
 
 def _command(path: Path) -> list[str]:
     scenario = yaml.safe_load(path.read_text())
-    return ["find", str(path), "--json", "--as-of", str(scenario["as_of"])], scenario
+    state = ["--state", str(scenario["state"])] if "state" in scenario else []
+    return ["find", str(path), "--json", "--as-of", str(scenario["as_of"]), *state], scenario
 
 
 def _check(scenario, code, out, err):

@@ -52,7 +52,11 @@ _EXPORTS = {
     "LATEST": "pathways.rules.profile",
     "KnowledgeError": "pathways.rules.loader",
     "read_profile": "pathways.rules.profile_file",
+    "read_profile_file": "pathways.rules.profile_file",
     "load_yaml": "pathways.rules.yaml12",
+    "LimitError": "pathways.rules.yaml12",
+    "MAX_PROFILE_CHARS": "pathways.rules.yaml12",
+    "loads_json": "pathways.rules.nesting",
     "YAMLError": "pathways.rules.yaml12",
     "ProfileFileError": "pathways.rules.profile_file",
     "CATEGORIES": "pathways.rules.vocabulary",
@@ -86,6 +90,7 @@ if TYPE_CHECKING:  # for type checkers and editors
                                  UpcomingEvent, Verdict, WarningVerdict, WouldTake)
     from .rules.loader import KnowledgeError  # noqa: F401
     from .rules.profile import EARLIEST, HOST, LATEST, FieldProblem, Profile, ProfileError  # noqa: F401
-    from .rules.profile_file import ProfileFileError, read_profile  # noqa: F401
-    from .rules.yaml12 import YAMLError, load_yaml  # noqa: F401
+    from .rules.profile_file import ProfileFileError, read_profile, read_profile_file  # noqa: F401
+    from .rules.nesting import loads_json  # noqa: F401
+    from .rules.yaml12 import MAX_PROFILE_CHARS, LimitError, YAMLError, load_yaml  # noqa: F401
     from .rules.vocabulary import CATEGORIES, CONTACT_LEVELS  # noqa: F401

@@ -47,13 +47,13 @@ AS_OF = DAY.isoformat()
 
 # A graduate with 3 years or more: licensed in California, of extraordinary ability, with an
 # employer's sponsorship; the interview ends as soon as an independent pathway is open.
-SENIOR = {"citizenships": ["KE"], "stage": "graduate", "postgraduate_years": 6, "practice_years": 12,
+SENIOR = {"citizenships": ["KE"], "us_permanent_resident": False, "stage": "graduate", "postgraduate_years": 6, "practice_years": 12,
           "home_license": True, "california_license": True, "international_renown": True,
           "extraordinary_ability": True, "current_us_status": "none", "host": {"employment_sponsorship": True},
           "desired_contact": "independent"}
 # A professor whose interview meets a fact the profile lacks (host.eminence_sponsorship is
 # asked; international_renown is not in the profile): "I don't know" is clicked.
-PROFESSOR = {"citizenships": ["BD"], "stage": "graduate", "postgraduate_years": 8, "practice_years": 15,
+PROFESSOR = {"citizenships": ["BD"], "us_permanent_resident": False, "stage": "graduate", "postgraduate_years": 8, "practice_years": 15,
              "home_license": True, "school_recognized_by_mbc": True, "ecfmg_certified": False, "usmle_passed": [],
              "academically_eminent": True, "extraordinary_ability": True, "current_us_status": "none",
              "host": {"eminence_sponsorship": True, "employment_sponsorship": True}, "desired_contact": "supervised"}

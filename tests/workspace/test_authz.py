@@ -59,6 +59,8 @@ class Call:
     special: str | None = None
     # a form to write with: a viewer, who cannot write, may be refused it (403) or shown it (200)
     form: bool = False
+    # administrators only (erasing a trainee): a coordinator's read and write are refused (403) too
+    admin_only: bool = False
 
 
 def _case_form(r, n):
@@ -132,6 +134,8 @@ CALLS: dict[str, Call] = {
     "workspace/cases/new/": Call(read=True, form=True, write="POST", payload=_case_form),
     "workspace/cases/<>/": Call(("case",), read=True),
     "workspace/cases/<>/edit/": Call(("case",), read=True, form=True, write="POST", payload=_case_edit),
+    "workspace/cases/<>/erase/": Call(("case",), read=True, form=True, write="POST", admin_only=True,
+                                      payload=lambda r, n: {"confirm": str(r["case"].pk)}),
     "workspace/cases/<>/checklist/<>/": Call(("case", "item"), write="POST", payload=lambda r, n: {"status": "done"}),
     "workspace/cases/<>/notes/": Call(("case",), write="POST", payload=lambda r, n: {"text": f"A note {n}"}),
     "workspace/cases/<>/documents/": Call(("case",), write="POST", payload=_document),
@@ -329,6 +333,13 @@ def test_authorization_matrix(person, world, backend):
                 n += 1
                 what = f"{person} {method} {url} ({whose})"
                 data = call.payload(own, n) if method != "GET" else None
+                if call.admin_only and whose == "own" and role == "coordinator":
+                    before = snapshot() if method != "GET" else None
+                    response = _request(client, method, url, call, data)
+                    expect(response.status_code == 403, f"{what}: administrators only, wanted 403", response)
+                    if before is not None and diff(before, snapshot()):
+                        problems.append(f"{what}: a refused write changed the database: {diff(before, snapshot())}")
+                    continue
                 if method != "GET" and whose == "own" and member and role != "viewer":
                     # allowed: it must work; rolled back so the next request sees the same records
                     with transaction.atomic():

@@ -64,6 +64,7 @@ class Detail(str, Enum):
     summary = "summary"
 
 
+STATE_HELP = "The jurisdiction: ca (California, the default), oh, tn, or all (every state in one answer)."
 AS_OF_HELP = "The day of the evaluation: the rules in force that day decide and the plan begins on it (default: today)."
 
 
@@ -75,17 +76,18 @@ def find(
     batch: Optional[Path] = typer.Option(None, "--batch", help="A JSON Lines file, one profile per line."),
     detail: Detail = typer.Option(Detail.full, "--detail", help="full, or summary: per pathway only its status, "
                                   "what is unmet or unknown, the timeline and the costs."),
+    state: Optional[str] = typer.Option(None, "--state", help=STATE_HELP),
 ) -> None:
     """Evaluate a profile against every pathway of its category."""
     day = _as_of(as_of)
     if batch is not None:
-        _find_batch(batch, day, as_json, detail.value)
+        _find_batch(batch, day, as_json, detail.value, state)
         return
     if profile is None:
         _fail(["PROFILE: give a profile file, - for standard input, or --batch FILE"])
     engine = _engine()
-    data, file_as_of = _read(profile)
-    verdict = _or_fail(lambda: engine.find(data, day or file_as_of))
+    data, file_as_of, file_state = _read(profile)
+    verdict = _or_fail(lambda: engine.find(data, day or file_as_of, state or file_state))
     if as_json:
         from pathways import verdict_json
 
@@ -98,10 +100,10 @@ def find(
 
 def _read(profile: str):
     """The profile's data and, for a scenario file, its date; exit 2 if it cannot be read."""
-    from pathways import ProfileFileError, read_profile
+    from pathways import ProfileFileError, read_profile_file
 
     try:
-        return read_profile(profile)
+        return read_profile_file(profile)
     except ProfileFileError as error:
         _fail(error.lines)
 
@@ -116,10 +118,11 @@ def _or_fail(call):
         _fail([str(p) for p in error.problems])
 
 
-def _find_batch(path: Path, day: Optional[date], as_json: bool, detail: str) -> None:
+def _find_batch(path: Path, day: Optional[date], as_json: bool, detail: str, state: Optional[str]) -> None:
     from pathways import BatchWriter, ProfileError
 
     engine = _engine()
+    _or_fail(lambda: engine.jurisdictions(state))  # a bad --state fails once, before any line
     try:
         handle = path.open(encoding="utf-8")
     except OSError as error:
@@ -131,7 +134,7 @@ def _find_batch(path: Path, day: Optional[date], as_json: bool, detail: str) -> 
             if not line.strip():
                 continue
             try:
-                text = writer.line(engine.find(json.loads(line), day))
+                text = writer.line(engine.find(json.loads(line), day, state))
             except json.JSONDecodeError as error:
                 problem = {"field": "(line)", "message": f"not valid JSON: {error.msg} at column {error.colno}"}
                 text, invalid = json.dumps({"line": number, "errors": [problem]}), True
@@ -154,7 +157,7 @@ def _pathway(profile: str, pathway_id: str, day: Optional[date]):
     from pathways import UnknownPathway
 
     engine = _engine()
-    data, file_as_of = _read(profile)
+    data, file_as_of, _ = _read(profile)
     try:
         return _or_fail(lambda: engine.explain(data, pathway_id, day or file_as_of))
     except UnknownPathway as error:
@@ -201,9 +204,15 @@ def plan(
 
 @app.command("list")
 def list_(kind: Kind = typer.Argument(..., help="visas, authorizations or pathways"),
-          as_json: bool = typer.Option(False, "--json")) -> None:
+          as_json: bool = typer.Option(False, "--json"),
+          state: Optional[str] = typer.Option(None, "--state", help="Only this state's authorizations and "
+                                              "pathways (ca, oh, tn); visas are federal. Default: every state.")) -> None:
     """List the visas, authorizations or pathways of the knowledge base."""
-    items = _engine().knowledge(kind.value)
+    engine = _engine()
+    items = engine.knowledge(kind.value)
+    if state is not None:
+        places = _or_fail(lambda: engine.jurisdictions(state))
+        items = [i for i in items if places is None or i.get("jurisdiction", state) in places]
     if as_json:
         _json(items)
     else:
@@ -247,11 +256,14 @@ def kb_check(today: Optional[str] = typer.Option(None, "--today", help="Judge st
 @app.command()
 def diagram(category: str = typer.Argument(..., help="student, img-under-3 or img-3-plus"),
             output: Path = typer.Option(..., "-o", "--output", help="The SVG file to write."),
-            as_of: Optional[str] = typer.Option(None, "--as-of")) -> None:
+            as_of: Optional[str] = typer.Option(None, "--as-of"),
+            state: Optional[str] = typer.Option(None, "--state", help="Draw this state's pathways (ca, oh, tn) "
+                                                "instead of the article's figure.")) -> None:
     """Draw the article's figure for a category (Figures 1 to 3) from the knowledge base."""
     from ..present.diagram import draw_category
 
-    figure = _engine().figure(category)
+    engine = _engine()
+    figure = _or_fail(lambda: engine.figure(category, state))
     if figure is None:
         from pathways import CATEGORIES
 
@@ -266,11 +278,13 @@ def diagram(category: str = typer.Argument(..., help="student, img-under-3 or im
 @app.command()
 def serve(port: int = typer.Option(8000, "--port", help="The port to listen on."),
           host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on."),
-          threads: int = typer.Option(8, "--threads", help="Worker threads.")) -> None:
+          threads: int = typer.Option(8, "--threads", help="Worker threads."),
+          behind_proxy: bool = typer.Option(False, "--behind-proxy", help="Behind a TLS-terminating proxy (nginx): "
+                                            "trust its X-Forwarded-* headers; https only, HSTS, Secure cookies.")) -> None:
     """Start the web app and the JSON API (SQLite in your data directory unless PATHWAYS_DATABASE_URL says otherwise)."""
     from ..web.serve import serve as run
 
-    run(host, port, threads)
+    run(host, port, threads, behind_proxy=behind_proxy)
 
 
 def _django() -> None:
@@ -347,6 +361,38 @@ def workspace_reevaluate(as_of: Optional[str] = typer.Option(None, "--as-of",
     for case in flagged:
         sys.stdout.write(f"case {case.pk} {case.trainee_name} ({case.institution.name}): {case.change}\n")
     sys.stdout.write(f"{len(flagged)} case{'s' if len(flagged) != 1 else ''} moved\n")
+
+
+@app.command()
+def backup(file: Path = typer.Argument(..., help="The backup file to write."),
+           force: bool = typer.Option(False, "--force", help="Replace FILE if it exists.")) -> None:
+    """Back the database up into FILE: SQLite's online backup, or pg_dump's custom format for PostgreSQL."""
+    _django()
+    from ..web.backup import BackupError, backup as run
+
+    try:
+        sys.stdout.write(run(file, force=force) + "\n")
+    except BackupError as error:
+        _fail([f"backup: {error}"])
+    sys.stdout.write("The file holds every trainee's records (readable by you only); uploaded documents are not in it.\n")
+
+
+@app.command()
+def restore(file: Path = typer.Argument(..., help="A file made by `pathways backup`."),
+            force: bool = typer.Option(False, "--force", help="Do not ask before replacing the database's records.")) -> None:
+    """Replace the database's records with FILE's (made by `pathways backup`), then apply the migrations."""
+    _django()
+    from ..web.backup import BackupError, describe, file_format, restore as run
+
+    try:
+        if file.is_file() and file_format(file) is not None and not force:
+            if not typer.confirm(f"Replace every record of {describe()} with {file}'s?", default=False):
+                _fail(["restore: nothing done (give --force to restore without asking)"], code=1)
+        message = run(file)
+    except BackupError as error:
+        _fail([f"restore: {error}"])
+    _django()  # a backup made before the newest migrations is brought up to date
+    sys.stdout.write(message + "\n")
 
 
 def main() -> None:

@@ -133,17 +133,21 @@ def _show(value) -> str:
 
 
 def show_listing(kind: str, items: list[dict]) -> None:
+    """Ids and codes are printed whole (they are what `show` and `explain` take); the other
+    columns wrap."""
     table = Table(title=kind)
     if kind == "pathways":
-        for column in ("id", "visa", "authorization", "contact", "categories"):
-            table.add_column(column)
+        table.add_column("id", no_wrap=True, overflow="fold", min_width=max((len(i["id"]) for i in items), default=2))
+        for column in ("state", "visa", "authorization", "contact"):
+            table.add_column(column, overflow="fold")
         for item in items:
-            table.add_row(item["id"], item["visa"], item["authorization"], item["patient_contact"], ", ".join(item["categories"]))
+            table.add_row(item["id"], item.get("jurisdiction") or "", item["visa"], item["authorization"], item["patient_contact"])
     else:
-        for column in ("code", "name", "legal basis"):
-            table.add_column(column)
+        table.add_column("id", no_wrap=True, overflow="fold", min_width=max((len(i.get("id") or i["code"]) for i in items), default=2))
+        for column in ("name", "legal basis"):
+            table.add_column(column, overflow="fold")
         for item in items:
-            table.add_row(item["code"], item["name"], "; ".join(item["citations"]))
+            table.add_row(item.get("id") or item["code"], item["name"], "; ".join(item["citations"]))
     _console().print(table)
 
 

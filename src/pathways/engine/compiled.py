@@ -139,6 +139,7 @@ class PerDiem:
     localities: tuple[Locality, ...]
     citations: tuple[str, ...]
     source_ids: tuple[str, ...] = ()
+    jurisdiction: str = "ca"  # the state whose cities the rates price
 
 
 @dataclass(frozen=True)

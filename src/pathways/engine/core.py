@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..rules.profile import EARLIEST, LATEST, FieldProblem, Profile, ProfileChecker, ProfileError
-from ..rules.vocabulary import CONTACT_LEVELS, VISAS
+from ..rules.vocabulary import CONTACT_LEVELS, DEFAULT_JURISDICTION
 from .compiled import Rules
 from .evaluate import Evaluation, evaluate, judge
 
@@ -32,7 +32,7 @@ def _vocabularies(kb) -> dict[str, frozenset[str]]:
 
     return {
         "countries": list_members(kb.lists["countries"], None),
-        "visas-or-none": frozenset(VISAS) | {"none"},
+        "visas-or-none": frozenset(kb.visas) | {"none"},
         "contact-levels": frozenset(CONTACT_LEVELS),
     }
 
@@ -111,15 +111,68 @@ class Engine:
     def _profile(self, data: Any) -> Profile:
         return data if isinstance(data, Profile) else self.check(data)
 
-    def evaluate(self, data: Any, as_of: date | None = None) -> Evaluation:
-        """The bare three-valued evaluation (statuses only), for the interview and tests."""
-        return evaluate(self.rules(self.as_of(None, as_of)), self._profile(data))
+    def jurisdictions(self, state: str | None = None) -> frozenset[str] | None:
+        """The jurisdictions `state` names: one code (California when None) or `all` (None: every
+        one). ProfileError names the field `state` for any other value."""
+        codes = self.kb.jurisdictions
+        if state is None:
+            return frozenset({DEFAULT_JURISDICTION})
+        if state == "all":
+            return None
+        if state not in codes:
+            raise ProfileError([FieldProblem("state", f"unknown jurisdiction {state!r}; accepted: "
+                                                      f"{', '.join(sorted(codes))} or all")])
+        return frozenset({state})
 
-    def find(self, data: Any, as_of: date | None = None) -> "Verdict":
-        """The verdict on every pathway of the person's category: statuses, requirements, plans,
-        costs, barriers and programmes, built once. ProfileError names each bad field."""
+    def states(self) -> list[dict]:
+        """Every jurisdiction of the knowledge base: code, name, board (the states page, --state)."""
+        return [{"code": j.code, "name": j.name, "board": j.board, "board_address": j.board_address,
+                 "summary": j.summary.text} for j in sorted(self.kb.jurisdictions.values(), key=lambda j: j.code != DEFAULT_JURISDICTION)]
+
+    def evaluate(self, data: Any, as_of: date | None = None, state: str | None = None) -> Evaluation:
+        """The bare three-valued evaluation (statuses only), for the interview and tests."""
+        return evaluate(self.rules(self.as_of(None, as_of)), self._profile(data), self.jurisdictions(state))
+
+    def find(self, data: Any, as_of: date | None = None, state: str | None = None) -> "Verdict":
+        """The verdict on every pathway of the person's category in the jurisdiction (`state`:
+        a code, California by default, or `all`): statuses, requirements, plans, costs, barriers
+        and programmes, built once. ProfileError names each bad field."""
         day = self.as_of(None, as_of)
-        return self._builder(day).verdict(evaluate(self.rules(day), self._profile(data)))
+        places = self.jurisdictions(state)
+        return self._builder(day).verdict(evaluate(self.rules(day), self._profile(data), places))
+
+    def elsewhere(self, data: Any, as_of: date | None = None, state: str | None = None) -> tuple:
+        """Pathways of the other states, open or within reach there (what is missing can be
+        arranged), that give more patient contact than the best such pathway of `state`
+        (California by default), best first: "Elsewhere in the US" on the result page."""
+        home = next(iter(self.jurisdictions(state) or {DEFAULT_JURISDICTION}))
+        every = self.find(data, as_of, "all")
+
+        def within_reach(p) -> bool:  # open, or all that is missing (unmet or unknown) can be arranged
+            return p.group in ("open", "reachable") or (
+                p.status == "needs-info" and all(r.kind == "arrangement" for r in p.missing("unknown")))
+
+        best = max((p.contact_rank for p in every.pathways if p.jurisdiction == home and within_reach(p)), default=-1)
+        return tuple(p for p in every.pathways if p.jurisdiction != home and p.contact_rank > best and within_reach(p))
+
+    def states_compared(self) -> list[dict]:
+        """Each state with its authorizations side by side: what each allows, for how long, where,
+        who qualifies, and its fees, each with its sources (the knowledge browser's states page)."""
+        from .knowledge_items import listing
+
+        by_state: dict[str, list] = {}
+        for a in listing(self.kb, "authorizations"):
+            by_state.setdefault(a.get("jurisdiction") or DEFAULT_JURISDICTION, []).append({
+                "id": a["id"], "code": a["code"], "name": a["name"], "purpose": a["purpose"]["text"],
+                "time": a["time_restrictions"]["text"], "where": a["location_restrictions"]["text"],
+                "qualifications": [q["text"] for q in a.get("qualifications", [])],
+                "fees": [{"text": f["text"], "usd": f.get("usd")} for f in a.get("fees", [])],
+                "citations": a["citations"]})
+        return [{**state, "authorizations": by_state.get(state["code"], [])} for state in self.states()]
+
+    def state_name(self, code: str) -> str:
+        found = self.kb.jurisdictions.get(code)
+        return found.name if found else code
 
     def explain(self, data: Any, pathway_id: str, as_of: date | None = None) -> "PathwayVerdict":
         """One pathway's verdict, whatever the person's category; UnknownPathway if there is none."""
@@ -169,11 +222,19 @@ class Engine:
         """The article's categories: id, name, figure number."""
         return [{"id": c.id, "name": c.name, "figure": c.figure} for c in self.kb.categories.values()]
 
-    def figure(self, category: str) -> dict | None:
-        """The article's figure for a category as data: each pathway's visa, authorization and contact."""
+    def figure(self, category: str, state: str | None = None) -> dict | None:
+        """The article's figure for a category as data (each pathway's visa, authorization and
+        contact); with `state`, that state's pathways for the category instead. ProfileError
+        names `state` when it is not a jurisdiction."""
         from .knowledge_items import figure
 
-        return figure(self.kb, category)
+        if state is not None and state not in self.kb.jurisdictions:
+            raise ProfileError([FieldProblem("state", f"unknown jurisdiction {state!r}; a diagram is of one state: "
+                                                      f"{', '.join(sorted(self.kb.jurisdictions))}")])
+        found = figure(self.kb, category, state)
+        if found is not None and state is not None:
+            found["state_name"] = self.state_name(state)
+        return found
 
     def pathways(self) -> list[dict]:
         """Every pathway: id, name, visa, authorization, patient contact, categories, and whether a host
@@ -191,7 +252,8 @@ class Engine:
 
     # The interview and the words of questions -------------------------------------------
 
-    def next_question(self, profile: Profile, skipped: Iterable[str] = (), as_of: date | None = None):
+    def next_question(self, profile: Profile, skipped: Iterable[str] = (), as_of: date | None = None,
+                      state: str | None = None):
         """Where the interview stands for this profile: the next question (None when done), its
         phase (wish, eligibility, planning) and why it ended (interview.Progress). The pages and
         the API both ask through this, so they ask the same questions in the same order."""
@@ -199,7 +261,8 @@ class Engine:
 
         rules = self.rules(self.as_of(profile, as_of))
         labels = {name: self.labels(name) for name, d in self.kb.facts.items() if d.vocabulary}
-        return Interviewer(rules, self.kb.facts, self.checker.vocabularies, labels).progress(profile, skipped)
+        return Interviewer(rules, self.kb.facts, self.checker.vocabularies, labels,
+                           self.jurisdictions(state)).progress(profile, skipped)
 
     def facts(self) -> Mapping[str, Any]:
         """Every profile fact's definition: type, question, help, values and their labels."""
@@ -275,9 +338,10 @@ class Engine:
                 i += 1
         return codes, unknown
 
-    def find_batch(self, items: Iterable[Any], as_of: date | None = None) -> Iterator["Verdict | ProfileError"]:
+    def find_batch(self, items: Iterable[Any], as_of: date | None = None,
+                   state: str | None = None) -> Iterator["Verdict | ProfileError"]:
         for data in items:
             try:
-                yield self.find(data, as_of)
+                yield self.find(data, as_of, state)
             except ProfileError as error:
                 yield error

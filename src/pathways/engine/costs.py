@@ -82,14 +82,15 @@ def fee_items(pathway, values) -> list[CostItem]:
     return items
 
 
-def _table(rules: Rules, day: date) -> PerDiem | None:
-    """The rates in force that day, else the latest published before it."""
-    earlier = [t for t in rules.per_diem if t.start <= day]
+def _table(rules: Rules, day: date, jurisdiction: str) -> PerDiem | None:
+    """The state's rates in force that day, else the latest published before it."""
+    tables = [t for t in rules.per_diem if t.jurisdiction == jurisdiction]
+    earlier = [t for t in tables if t.start <= day]
     current = [t for t in earlier if day <= t.end]
-    return (current or earlier or [None])[-1] if rules.per_diem else None
+    return (current or earlier or [None])[-1] if tables else None
 
 
-def living_item(rules: Rules, profile, arrive: date) -> tuple[CostItem | None, str | None]:
+def living_item(rules: Rules, profile, arrive: date, jurisdiction: str = "ca") -> tuple[CostItem | None, str | None]:
     weeks = profile.get("duration_weeks")
     if weeks is None:
         return None, "Living costs are left out: the length of stay (duration_weeks) is not known."
@@ -100,9 +101,9 @@ def living_item(rules: Rules, profile, arrive: date) -> tuple[CostItem | None, s
     used: dict[str, PerDiem] = {}
     for night in range(nights):
         day = arrive + timedelta(days=night)
-        table = _table(rules, day)
+        table = _table(rules, day, jurisdiction)
         if table is None:
-            return None, "Living costs are left out: no per diem rates are in the knowledge base."
+            return None, "Living costs are left out: the knowledge base has no per diem rates for this state's cities."
         used[table.id] = table
         key = (table.id, (day.month - 10) % 12)  # the federal fiscal year starts in October
         counts[key] = counts.get(key, 0) + 1
@@ -128,7 +129,7 @@ def living_item(rules: Rules, profile, arrive: date) -> tuple[CostItem | None, s
 def costs(rules: Rules, pathway, values, profile, arrive: date) -> Costs:
     items = fee_items(pathway, values)
     notes = []
-    living, note = living_item(rules, profile, arrive)
+    living, note = living_item(rules, profile, arrive, pathway.jurisdiction)
     if living:
         items.append(living)
     if note:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from datetime import date
 
+from ..rules.vocabulary import DEFAULT_JURISDICTION
+
 from ..rules.profile import Profile
 from .compiled import CONTACT_RANK, CompiledPathway, CompiledRequirement, CompiledWarning, Rules
 
@@ -70,6 +72,9 @@ class Evaluation:
         return sorted(candidates, key=lambda r: r.sort_key()[2:4] + (STATUS_RANK[r.status],))[:NEAREST_COUNT]
 
 
+DEFAULT = frozenset({DEFAULT_JURISDICTION})
+
+
 def category_of(rules: Rules, values: tuple) -> str | None:
     for category, slot in rules.categories:
         if values[slot] is True:
@@ -77,10 +82,13 @@ def category_of(rules: Rules, values: tuple) -> str | None:
     return None
 
 
-def evaluate(rules: Rules, profile: Profile) -> Evaluation:
+def evaluate(rules: Rules, profile: Profile, jurisdictions: frozenset[str] | None = DEFAULT) -> Evaluation:
+    """Every pathway of the jurisdictions (California unless told; None: every one) that applies
+    to the person's category."""
     values = rules.evaluate(profile.facts)
     category = category_of(rules, values)
-    results = [judge(p, values) for p in rules.pathways if category is None or category in p.categories]
+    results = [judge(p, values) for p in rules.pathways if (category is None or category in p.categories)
+               and (jurisdictions is None or p.jurisdiction in jurisdictions)]
     results.sort(key=PathwayResult.sort_key)
     return Evaluation(rules.as_of, category, profile, tuple(results), rules)
 

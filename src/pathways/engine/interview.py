@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace, field
 from typing import Any, Iterable, Mapping
 
 from .compiled import Rules
-from .evaluate import evaluate, judge
+from .evaluate import DEFAULT, evaluate, judge
 from ..rules.profile import Profile
 from ..rules.vocabulary import CONTACT_LEVELS
 
@@ -149,10 +149,11 @@ def _thresholds(rules: Rules, fact: str) -> set[float]:
 
 class Interviewer:
     def __init__(self, rules: Rules, facts: Mapping[str, Any], vocabularies: Mapping[str, frozenset],
-                 labels: Mapping[str, Mapping[str, str]] | None = None):
+                 labels: Mapping[str, Mapping[str, str]] | None = None, jurisdictions=DEFAULT):
         """`labels`: the words of each fact's values where facts.yaml does not give them
         (visa names, country names), fact -> value -> words."""
         self.rules = rules
+        self.jurisdictions = jurisdictions  # the states being evaluated: only their facts are asked
         self.facts = facts  # fact definitions (type, question, help, values...)
         self.vocabularies = vocabularies
         self.labels = labels or {}
@@ -207,7 +208,7 @@ class Interviewer:
             if not definition.absent or profile.get(name) is not None or name in skipped:
                 continue
             for value in _presumption_tests(definition, self.rules.as_of):
-                after = evaluate(self.rules, replace(profile, facts={**profile.facts, name: value}))
+                after = evaluate(self.rules, replace(profile, facts={**profile.facts, name: value}), self.jurisdictions)
                 if any(now.get(r.pathway.id) != r.status for r in after.pathways):
                     found.append(name)
                     break
@@ -225,7 +226,7 @@ class Interviewer:
             return [f for f in self.phases[phase] if profile.get(f) is None and f not in skipped]
 
         asked = sum(1 for phase in PHASES for f in self.phases[phase] if profile.get(f) is not None or f in skipped)
-        evaluation = evaluate(self.rules, profile)
+        evaluation = evaluate(self.rules, profile, self.jurisdictions)
         undecided, best_open = self._undecided(evaluation, skipped)
         candidates = sorted({f for _, facts in undecided for f in facts}, key=self.askable.index)
         wishes, planning = left("wish"), left("planning") if self._within_reach(evaluation) else []

@@ -49,9 +49,12 @@ def _visa(kb, visa: schema.Visa) -> dict:
 
 
 def _authorization(kb, auth: schema.Authorization) -> dict:
+    from ..rules.vocabulary import DEFAULT_JURISDICTION, authorization_key
+
     data = _plain(auth)
-    return {"kind": "authorization", "code": auth.code, "name": auth.name,
-            "citations": _citations(kb, auth.legal_basis), **data}
+    # `id`: where it is kept (Ohio's `none` is `oh-none`), for links; `code` is the contract's
+    return {"kind": "authorization", "id": authorization_key(auth.jurisdiction or DEFAULT_JURISDICTION, auth.code),
+            "code": auth.code, "name": auth.name, "citations": _citations(kb, auth.legal_basis), **data}
 
 
 def _pathway(kb, pathway: schema.Pathway) -> dict:
@@ -124,9 +127,11 @@ def detail(kb, item_id: str) -> dict | None:
     return item
 
 
-def figure(kb, category: str) -> dict | None:
+def figure(kb, category: str, jurisdiction: str | None = None) -> dict | None:
     """The article's figure for a category (Figures 1 to 3) as data: a column per pathway with
-    its visa, authorization (or route) and the patient contact it allows."""
+    its visa, authorization (or route) and the patient contact it allows. Without a
+    jurisdiction, the article's own pathways (those it draws in that figure); with one, every
+    pathway of that state for the category."""
     definition = kb.categories.get(category)
     if definition is None:
         return None
@@ -134,13 +139,16 @@ def figure(kb, category: str) -> dict | None:
     for p in kb.pathways.values():
         if category not in p.categories:
             continue
-        visa, auth = kb.visas.get(p.visa), kb.authorizations.get(p.authorization)
+        if (definition.figure not in p.figures) if jurisdiction is None else (p.jurisdiction != jurisdiction):
+            continue
+        visa, auth = kb.visas.get(p.visa), kb.authorization_of(p)
         auth_name = auth.name if auth else p.authorization
         if auth and p.route:
             auth_name = next((r.name for r in auth.routes if r.id == p.route), auth_name)
         columns.append({"id": p.id, "name": p.name, "visa": visa.name if visa else p.visa,
                         "authorization": auth_name, "patient_contact": p.patient_contact})
-    return {"category": category, "number": definition.figure, "name": definition.name, "columns": columns}
+    return {"category": category, "number": definition.figure, "name": definition.name, "columns": columns,
+            "jurisdiction": jurisdiction}
 
 
 KNOWLEDGE_KINDS = tuple(KINDS) + ("sources",)  # what the browser and the API list

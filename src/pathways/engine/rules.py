@@ -87,7 +87,7 @@ def compile_rules(kb, as_of: date) -> Rules:
             p.id, p.name, p.visa, p.authorization, p.route, p.patient_contact,
             CONTACT_RANK[p.patient_contact], tuple(p.categories), tuple(requirements), warnings, order,
             tuple(r.slot for r in requirements), compiled_steps, fees, _barriers(kb, p, labels), programs,
-            "ca", visa.name, _authorization_name(kb, p), p.summary.text,
+            p.jurisdiction, visa.name, _authorization_name(kb, p), p.summary.text,
             tuple(labels[c] for c in p.summary.cite), tuple(p.summary.cite)))
     waits, processing, processing_citations = _waits(kb, labels, as_of)
     return Rules(as_of, tuple(pathways), category_slots, tuple(slots.trees),
@@ -105,7 +105,7 @@ def _step_cite(step) -> list[str]:
 
 
 def _authorization_name(kb, p: schema.Pathway) -> str:
-    auth = kb.authorizations[p.authorization]
+    auth = kb.authorization_of(p)
     return next((r.name for r in auth.routes if r.id == p.route), auth.name) if p.route else auth.name
 
 
@@ -155,7 +155,7 @@ def _per_diem(kb, labels) -> tuple[PerDiem, ...]:
         PerDiem(t.id, t.from_, t.until,
                 tuple(Locality(l.id, l.name, tuple(l.cities), tuple(l.lodging_by_month), l.meals_and_incidentals)
                       for l in t.localities),
-                tuple(labels[c] for c in t.summary.cite), tuple(t.summary.cite))
+                tuple(labels[c] for c in t.summary.cite), tuple(t.summary.cite), t.jurisdiction or "ca")
         for t in sorted(kb.living.values(), key=lambda t: t.from_))
 
 

@@ -43,17 +43,18 @@ def _arrow(x: float, y: float) -> str:
 def draw_category(figure: dict) -> str:
     """The SVG of `Engine.figure(category)`."""
     columns = figure["columns"]
-    title = f"Figure {figure['number']}: {escape(figure['name'])}"
+    where = figure.get("state_name")
+    # a state's own diagram is not the article's figure: it says which state it draws
+    title = (f"{escape(where)}: {escape(figure['name'])}" if where else f"Figure {figure['number']}: {escape(figure['name'])}")
     width = MARGIN * 2 + len(columns) * COLUMN + max(len(columns) - 1, 0) * GAP
     height = TOP + 3 * BOX_H + 2 * ARROW + 60
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, sans-serif" role="img" '
              f'aria-label="{title}">',
              f'<title>{title}</title>',
-             f'<text x="{MARGIN}" y="28" font-size="16" font-weight="bold">Figure {figure["number"]}. '
-             f'{escape(figure["name"])}</text>',
-             f'<text x="{MARGIN}" y="48" font-size="11" fill="#4b5563">Visa, then California authorization, '
-             f'then patient contact. Drawn from the knowledge base.</text>']
+             f'<text x="{MARGIN}" y="28" font-size="16" font-weight="bold">{title}</text>',
+             f'<text x="{MARGIN}" y="48" font-size="11" fill="#4b5563">Visa, then {escape(where or "California")} '
+             f'authorization, then patient contact. Drawn from the knowledge base.</text>']
     for i, c in enumerate(columns):
         x, y = MARGIN + i * (COLUMN + GAP), TOP
         parts.append(f'<g id="{escape(c["id"])}"><title>{escape(c["name"])}</title>')

@@ -41,7 +41,7 @@ def list_members(code_list: schema.CodeList, on: date | None) -> frozenset[str]:
 
 
 def route_of(kb, pathway: schema.Pathway) -> schema.Route | None:
-    authorization = kb.authorizations.get(pathway.authorization)
+    authorization = kb.authorization_of(pathway)
     if authorization is None or pathway.route is None:
         return None
     return next((r for r in authorization.routes if r.id == pathway.route), None)
@@ -50,7 +50,7 @@ def route_of(kb, pathway: schema.Pathway) -> schema.Route | None:
 def _sourced_parts(kb, pathway: schema.Pathway, kind: str):
     """(items, origin) from the visa, authorization and route that the pathway uses."""
     visa = kb.visas.get(pathway.visa)
-    authorization = kb.authorizations.get(pathway.authorization)
+    authorization = kb.authorization_of(pathway)
     route = route_of(kb, pathway)
     used = {u.use for u in pathway.requirements if isinstance(u, schema.Use)} if kind == "requirements" else {"visa", "authorization"}
     if "visa" in used and visa:
@@ -110,7 +110,7 @@ def _merge(parts: list[Part]) -> tuple[list[Part], list[str]]:
 def steps_for(kb, pathway: schema.Pathway, events) -> tuple[list[schema.Step], list[str]]:
     """The pathway's plan: visa, authorization, route, pathway and event steps, by id."""
     visa = kb.visas.get(pathway.visa)
-    authorization = kb.authorizations.get(pathway.authorization)
+    authorization = kb.authorization_of(pathway)
     route = route_of(kb, pathway)
     found = list(visa.steps if visa else []) + list(authorization.steps if authorization else [])
     found += list(route.steps if route else []) + list(pathway.steps)
@@ -129,7 +129,7 @@ def steps_for(kb, pathway: schema.Pathway, events) -> tuple[list[schema.Step], l
 def fees_for(kb, pathway: schema.Pathway, events, on: date | None) -> list[schema.Fee]:
     """Fee entries of the visa, authorization and events in force `on` that day (all when None)."""
     visa = kb.visas.get(pathway.visa)
-    authorization = kb.authorizations.get(pathway.authorization)
+    authorization = kb.authorization_of(pathway)
     entries = list(visa.fees if visa else []) + list(authorization.fees if authorization else [])
     for event in events:
         entries += [e.fee for e in event.effects if e.fee and pathway.visa in e.visas]

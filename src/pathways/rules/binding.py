@@ -13,7 +13,7 @@ from datetime import timedelta
 from . import schema
 from .assembly import list_members
 from .expression import BindContext
-from .vocabulary import CONTACT_LEVELS, VISAS
+from .vocabulary import CONTACT_LEVELS
 
 # Policy moves fast: a dated event's sources are re-checked every four months, and an
 # evaluation on a date further from the check says so.
@@ -25,7 +25,7 @@ def allowed_values(kb):
     countries = frozenset(list_members(kb.lists["countries"], None)) if "countries" in kb.lists else None
     vocabularies = {
         "countries": countries,
-        "visas-or-none": frozenset(VISAS) | {"none"},
+        "visas-or-none": frozenset(kb.visas) | {"none"},
         "contact-levels": frozenset(CONTACT_LEVELS),
     }
 

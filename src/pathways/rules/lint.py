@@ -28,8 +28,9 @@ def lint(kb, files: dict[str, YamlFile]) -> list[Problem]:
     problems += _durations(kb, files)
     for kind, names in CONTRACT.items():
         store = getattr(kb, kind)
+        codes = {getattr(item, "code", None) for item in store.values()} | set(store)
         for name in names:
-            if name not in store:
+            if name not in codes:
                 problems.append(Problem(kind, None, f"the contract names {name!r} but no file defines it"))
     return problems
 
@@ -86,10 +87,13 @@ def _references(kb, files) -> list[Problem]:
 
     for pid, p in kb.pathways.items():
         missing("pathways", pid, ("visa",), "visa", p.visa, kb.visas)
-        missing("pathways", pid, ("authorization",), "authorization", p.authorization, kb.authorizations)
+        if kb.authorization_of(p) is None:
+            name, line = _where(kb, files, "pathways", pid, ("authorization",))
+            problems.append(Problem(name, line, f"authorization {p.authorization!r} does not exist in "
+                                                f"{p.jurisdiction}/authorizations/"))
         for i, program in enumerate(p.programs):
             missing("pathways", pid, ("programs", i), "program", program, kb.programs)
-        authorization = kb.authorizations.get(p.authorization)
+        authorization = kb.authorization_of(p)
         routes = {r.id for r in authorization.routes} if authorization else set()
         if routes and p.route not in routes:
             name, line = _where(kb, files, "pathways", pid, ("route",))

@@ -16,6 +16,7 @@ from . import schema
 from .binding import POLICY_STALE_AFTER
 from .lint import citing, lint
 from .location import KNOWLEDGE_ROOT, fingerprint
+from .vocabulary import DEFAULT_JURISDICTION, authorization_key
 from .yamlfile import Problem, YamlFile, read_yaml
 
 STALE_AFTER = timedelta(days=365)
@@ -43,8 +44,13 @@ class Knowledge:
     recommendations: dict[str, schema.Recommendation] = field(default_factory=dict)
     living: dict[str, schema.PerDiemTable] = field(default_factory=dict)
     consular_waits: dict[str, schema.ConsularWaits] = field(default_factory=dict)
+    jurisdictions: dict[str, schema.Jurisdiction] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # "kind:id" -> file
     fingerprint: str = ""
+
+    def authorization_of(self, pathway: schema.Pathway) -> schema.Authorization | None:
+        """The authorization a pathway pairs with its visa, in the pathway's own jurisdiction."""
+        return self.authorizations.get(authorization_key(pathway.jurisdiction or DEFAULT_JURISDICTION, pathway.authorization))
 
     def last_checked(self) -> date | None:
         return max((s.checked for s in self.sources.values()), default=None)
@@ -54,6 +60,9 @@ class Knowledge:
 _ONE = "one"  # the file is one item whose id is in the file
 _LIST = "list"  # the file is a list of items with `id`
 _MAP = "map"  # the file maps id -> item
+# Federal and shared files, by place; then each state's folder (any folder holding a
+# jurisdiction.yaml) with the kinds below. Any other YAML file is refused, with its name:
+# a file the loader does not understand must never load as nothing.
 _KINDS: list[tuple[str, type[BaseModel], str, str]] = [
     ("facts.yaml", schema.FactDefinition, _MAP, "facts"),
     ("categories.yaml", schema.CategoryDefinition, _LIST, "categories"),
@@ -63,13 +72,16 @@ _KINDS: list[tuple[str, type[BaseModel], str, str]] = [
     ("us/lists/", schema.CodeList, _ONE, "lists"),
     ("us/consular-waits/", schema.ConsularWaits, _ONE, "consular_waits"),
     ("world/", schema.CodeList, _ONE, "lists"),
-    ("ca/authorizations/", schema.Authorization, _ONE, "authorizations"),
-    ("ca/pathways/", schema.Pathway, _ONE, "pathways"),
-    ("ca/programs/", schema.Program, _ONE, "programs"),
-    ("ca/living/", schema.PerDiemTable, _ONE, "living"),
     ("context/barriers.yaml", schema.Barrier, _LIST, "barriers"),
     ("context/enablers.yaml", schema.Enabler, _LIST, "enablers"),
     ("context/recommendations.yaml", schema.Recommendation, _LIST, "recommendations"),
+]
+JURISDICTION_FILE = "jurisdiction.yaml"
+_STATE_KINDS: list[tuple[str, type[BaseModel], str, str]] = [
+    ("authorizations/", schema.Authorization, _ONE, "authorizations"),
+    ("pathways/", schema.Pathway, _ONE, "pathways"),
+    ("programs/", schema.Program, _ONE, "programs"),
+    ("living/", schema.PerDiemTable, _ONE, "living"),
 ]
 
 
@@ -77,15 +89,35 @@ def _item_id(item: BaseModel) -> str:
     return getattr(item, "id", None) or getattr(item, "code")
 
 
-def _files(root: Path) -> list[tuple[Path, tuple]]:
+def _states(root: Path) -> list[Path]:
+    return sorted(d for d in root.iterdir() if d.is_dir() and (d / JURISDICTION_FILE).exists())
+
+
+def _files(root: Path) -> list[tuple[Path, tuple, str | None]]:
+    """(file, (model, shape, attr), jurisdiction or None) for every knowledge file."""
     found = []
-    for pattern, model, shape, attr in _KINDS:
-        target = root / pattern
-        if pattern.endswith("/"):
-            found += [(p, (model, shape, attr)) for p in sorted(target.glob("*.yaml"))]
-        elif target.exists():
-            found.append((target, (model, shape, attr)))
+
+    def add(base: Path, kinds, jurisdiction):
+        for pattern, model, shape, attr in kinds:
+            target = base / pattern
+            if pattern.endswith("/"):
+                found.extend((p, (model, shape, attr), jurisdiction) for p in sorted(target.glob("*.yaml")))
+            elif target.exists():
+                found.append((target, (model, shape, attr), jurisdiction))
+
+    add(root, _KINDS, None)
+    for state in _states(root):
+        found.append((state / JURISDICTION_FILE, (schema.Jurisdiction, _ONE, "jurisdictions"), state.name))
+        add(state, _STATE_KINDS, state.name)
     return found
+
+
+def _unknown_files(root: Path, known: set[Path]) -> list[Problem]:
+    places = [k for k, *_ in _KINDS] + [f"<state>/{k}" for k, *_ in _STATE_KINDS] + [f"<state>/{JURISDICTION_FILE}"]
+    return [Problem(str(path.relative_to(root)), 1,
+                    "not a knowledge file: YAML is read only in " + ", ".join(places)
+                    + f" (a state is a folder with a {JURISDICTION_FILE})")
+            for path in sorted(root.rglob("*.y*ml")) if path not in known]
 
 
 def _validate(file: YamlFile, model, shape: str) -> tuple[list[BaseModel], list[Problem]]:
@@ -118,7 +150,9 @@ def _validate(file: YamlFile, model, shape: str) -> tuple[list[BaseModel], list[
 
 def _read_all(root: Path) -> tuple[Knowledge, list[Problem], dict[str, YamlFile]]:
     kb, problems, files = Knowledge(), [], {}
-    for path, (model, shape, attr) in _files(root):
+    listed = _files(root)
+    problems += _unknown_files(root, {path for path, _, _ in listed})
+    for path, (model, shape, attr), jurisdiction in listed:
         name = str(path.relative_to(root))
         file, read_problems = read_yaml(path, name)
         problems += read_problems
@@ -129,15 +163,34 @@ def _read_all(root: Path) -> tuple[Knowledge, list[Problem], dict[str, YamlFile]
         problems += item_problems
         store = getattr(kb, attr)
         for loc, item in items:
+            item, problem = _in_jurisdiction(item, jurisdiction, attr, name, file)
+            if problem:
+                problems.append(problem)
             key = loc[0] if shape == _MAP else _item_id(item)
-            if shape == _ONE and key != path.stem:
-                problems.append(Problem(name, file.line(("id",)) or file.line(("code",)), f"the file name must be {key}.yaml, as its id"))
+            stem = key
+            if attr == "authorizations":
+                key = authorization_key(jurisdiction, key)
+            if shape == _ONE and stem != path.stem and attr != "jurisdictions":
+                problems.append(Problem(name, file.line(("id",)) or file.line(("code",)), f"the file name must be {stem}.yaml, as its id"))
             if key in store:
                 problems.append(Problem(name, file.line(loc) if loc else 1, f"{attr} id {key!r} is defined twice (also in {kb.origin[attr + ':' + key]})"))
                 continue
             store[key] = item
             kb.origin[f"{attr}:{key}"] = name
     return kb, problems, files
+
+
+def _in_jurisdiction(item, jurisdiction: str | None, attr: str, name: str, file: YamlFile):
+    """A state's item, marked with its folder's jurisdiction (a file may say it, and must agree)."""
+    if attr == "jurisdictions":
+        if item.code != jurisdiction:
+            return item, Problem(name, file.line(("code",)), f"code must be {jurisdiction!r}, the folder's name")
+        return item, None
+    if jurisdiction is None or not hasattr(item, "jurisdiction"):
+        return item, None
+    if item.jurisdiction not in (None, jurisdiction):
+        return item, Problem(name, file.line(("jurisdiction",)), f"jurisdiction {item.jurisdiction!r} in the folder of {jurisdiction!r}")
+    return item.model_copy(update={"jurisdiction": jurisdiction}), None
 
 
 def load_knowledge(root: Path = KNOWLEDGE_ROOT) -> Knowledge:

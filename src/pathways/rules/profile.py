@@ -19,22 +19,7 @@ HOST = "host"
 EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 
 
-@dataclass(frozen=True)
-class FieldProblem:
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return _Bad(f"{self.field}: {self.message}")
-
-    def as_dict(self) -> dict:
-        return {"field": self.field, "message": self.message}
-
-
-class ProfileError(ValueError):
-    def __init__(self, problems: list[FieldProblem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
+from .problems import FieldProblem, ProfileError  # noqa: E402  (kept apart so nesting.py can use them)
 
 
 @dataclass(frozen=True)
@@ -88,6 +73,7 @@ class ProfileChecker:
     def check(self, data: Any) -> Profile:
         if not isinstance(data, Mapping):
             raise ProfileError([FieldProblem("(profile)", f"expected a mapping of fields, got {_kind(data)}; accepted fields: {', '.join(self.top)}")])
+        _within_limits(data)
         problems: list[FieldProblem] = []
         flat: dict[str, Any] = {}
         for key, value in data.items():
@@ -171,6 +157,19 @@ class ProfileChecker:
         if d.vocabulary == "countries" and not value:
             return _Bad("expected at least one country code; leave the field out if unknown")
         return frozenset(value)
+
+
+def _within_limits(data: Mapping) -> None:
+    """A ProfileError naming the field nested too deep or too large (rules/nesting.py), before
+    anything below walks it: the messages' repr of a value 900 levels deep would recurse."""
+    from .nesting import excess
+
+    found = excess(data)
+    if found is not None:
+        path, message = found
+        in_host = path[:1] == (HOST,) and len(path) > 1 and isinstance(path[1], str)
+        field = "(profile)" if not path else f"{HOST}.{path[1]}" if in_host else str(path[0])
+        raise ProfileError([FieldProblem(field, message)])
 
 
 class _Bad(str):

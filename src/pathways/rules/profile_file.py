@@ -1,7 +1,8 @@
 """Read a profile from a YAML or JSON file, or from standard input.
 
 A scenario file (`name`, `as_of`, `profile`, `expect`, as in tests/shared-scenarios/) is
-accepted too: its `profile` is the profile and its `as_of` the default date.
+accepted too: its `profile` is the profile, its `as_of` the default date and its `state` the
+default jurisdiction.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from . import yaml12
 
-SCENARIO_KEYS = {"name", "as_of", "profile", "expect"}
+SCENARIO_KEYS = {"name", "as_of", "state", "profile", "expect"}
 
 
 class ProfileFileError(Exception):
@@ -23,6 +24,12 @@ class ProfileFileError(Exception):
 
 def read_profile(path: str) -> tuple[Any, date | None]:
     """The profile data (unchecked) and, for a scenario file, its as_of date."""
+    data, as_of, _ = read_profile_file(path)
+    return data, as_of
+
+
+def read_profile_file(path: str) -> tuple[Any, date | None, str | None]:
+    """The profile data (unchecked) and, for a scenario file, its as_of date and its state."""
     try:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
     except OSError as error:
@@ -30,7 +37,9 @@ def read_profile(path: str) -> tuple[Any, date | None]:
     except UnicodeDecodeError:
         raise ProfileFileError([f"PROFILE: {path} is not UTF-8 text"]) from None
     try:
-        data = yaml12.load(text)  # JSON is YAML too; `NO` (Norway) stays a string
+        data = yaml12.load_yaml(text, "PROFILE")  # JSON is YAML too; `NO` (Norway) stays a string; bounded
+    except yaml12.LimitError as error:  # too long, too deep or too large: say which, and the limit
+        raise ProfileFileError([f"{p.field}: {p.message}" for p in error.problems]) from None
     except yaml12.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -44,5 +53,6 @@ def read_profile(path: str) -> tuple[Any, date | None]:
                 as_of = date.fromisoformat(str(as_of))
             except ValueError:
                 raise ProfileFileError([f"as_of: {as_of!r} is not an ISO date"]) from None
-        return data["profile"] if data["profile"] is not None else {}, as_of
-    return data, None
+        state = data.get("state")
+        return data["profile"] if data["profile"] is not None else {}, as_of, None if state is None else str(state)
+    return data, None, None

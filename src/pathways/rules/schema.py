@@ -12,12 +12,14 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from .vocabulary import AUTHORIZATIONS, CATEGORIES, CONTACT_LEVELS, VISAS
+from .vocabulary import CATEGORIES, CONTACT_LEVELS
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]*$")]
 SourceIds = Annotated[list[Slug], Field(min_length=1)]
-VisaCode = Literal[VISAS]  # type: ignore[valid-type]
-AuthorizationCode = Literal[AUTHORIZATIONS]  # type: ignore[valid-type]
+# Visa and authorization codes come from the data (a visa is a file in us/visas/, an
+# authorization a file in a state's authorizations/); the lints check every reference.
+VisaCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
+AuthorizationCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
 ContactLevel = Literal[CONTACT_LEVELS]  # type: ignore[valid-type]
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 
@@ -211,6 +213,8 @@ class Authorization(Strict):
     warnings: list[Warning] = []
     steps: list[Step] = []
     routes: list[Route] = []
+    # the state whose folder holds the file (the loader sets it; a file may say it, and must agree)
+    jurisdiction: Slug | None = None
 
 
 class Pathway(Strict):
@@ -227,6 +231,8 @@ class Pathway(Strict):
     warnings: list[Warning] = []
     steps: list[Step] = []
     programs: list[Slug] = []
+    # the state whose folder holds the file (the loader sets it; a file may say it, and must agree)
+    jurisdiction: Slug | None = None
 
 
 class CategoryDefinition(Strict):
@@ -294,6 +300,8 @@ class Program(Strict):
     takes_text: str | None = None  # the same in words, for people
     takes_cite: list[Slug] = []
     address: str | None = None  # where to read about it and apply
+    # the state whose folder holds the file (the loader sets it; a file may say it, and must agree)
+    jurisdiction: Slug | None = None
 
 
 class Barrier(Strict):
@@ -321,6 +329,16 @@ class Recommendation(Strict):
     level: Literal["federal", "state", "institutional"]
     summary: Fact
     answers: list[Slug] = []  # barrier ids
+
+
+class Jurisdiction(Strict):
+    """A state: its folder holds its authorizations, pathways, programmes and living costs."""
+
+    code: Slug
+    name: str
+    summary: Fact
+    board: str  # who issues its licences and permits
+    board_address: str | None = None
 
 
 class FactDefinition(Strict):
@@ -388,6 +406,8 @@ class PerDiemTable(Strict):
     until: date
     summary: Fact
     localities: list[Locality]
+    # the state whose folder holds the file (the loader sets it; a file may say it, and must agree)
+    jurisdiction: Slug | None = None
 
 
 class WaitClass(Strict):

@@ -15,6 +15,9 @@ import re
 
 import yaml
 
+from . import nesting
+from .profile import FieldProblem, ProfileError
+
 YAMLError = yaml.YAMLError
 
 _BOOL = "tag:yaml.org,2002:bool"
@@ -74,6 +77,49 @@ def compose(text: str):
     return yaml.compose(text, Loader=Loader)
 
 
-def load_yaml(text: str):
-    """A person's YAML (a profile, a form's field, a CSV cell) read as YAML 1.2: `NO` stays Norway."""
-    return load(text)
+MAX_CHARS = 100_000  # a person's document: a profile is under 2,000 characters
+MAX_PROFILE_CHARS = MAX_CHARS  # the public name (pathways.MAX_PROFILE_CHARS)
+
+
+class LimitError(YAMLError, ProfileError):
+    """A person's document past a limit (its length, rules/nesting.py's depth or size).
+    A YAMLError to the code that reads YAML, which refuses it as it refuses bad syntax; a
+    ProfileError, with its FieldProblem, to the code that reports a profile's problems."""
+
+
+def load_yaml(text: str, field: str = "(profile)"):
+    """A person's YAML (a profile, a form's field, a CSV cell) read as YAML 1.2: `NO` stays Norway.
+    Bounded: longer than MAX_CHARS, nested deeper than nesting.MAX_DEPTH or holding more than
+    nesting.MAX_VALUES values (aliases counted each time they are used), a LimitError naming `field`."""
+    if len(text) > MAX_CHARS:
+        raise LimitError([FieldProblem(field, f"{len(text):,} characters; accepted: at most {MAX_CHARS:,}")])
+    _refuse_depth(text, field)
+    data = load(text)
+    try:
+        return nesting.check(data, field)
+    except ProfileError as error:
+        raise LimitError(error.problems) from None
+
+
+def _refuse_depth(text: str, field: str) -> None:
+    """A LimitError at the first collection opened deeper than nesting.MAX_DEPTH: the parser's
+    events are read one by one, so nothing that deep is ever built (libyaml alone allows 1,000)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > nesting.MAX_DEPTH:
+                    raise _too_deep(field, event.start_mark)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        # libyaml's own limit (1,000 levels), met first where its scanner reads ahead ("[[[[...")
+        if error.problem == "exceeded maximum nesting depth":
+            raise _too_deep(field, error.problem_mark) from None
+        raise
+
+
+def _too_deep(field: str, mark) -> LimitError:
+    where = f"at line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    return LimitError([FieldProblem(field, where + nesting.too_deep())])

@@ -6,20 +6,65 @@ one entry per field, as the CLI prints them.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 
 from pathways import DETAILS, KNOWLEDGE_KINDS, ProfileError, verdict_json
+from pathways import loads_json
 from ..engine import get_engine
+
+
+class BoundedParser(Parser):
+    """Every JSON body of the API read within rules/nesting.py's limits: ninja's own parser is
+    json.loads, which recurses once per level of nesting (RecursionError past a thousand)."""
+
+    def parse_body(self, request: HttpRequest):
+        return loads_json(request.body)
+
 
 api = NinjaAPI(title="Exchange Pathways API", version="1",
                description="Pathways to hands-on clinical training in California: the contract of docs/contract.md in the project's repository.",
-               urls_namespace="api")  # docs: ninja's own Swagger files, served locally (ninja is an app)
+               urls_namespace="api", parser=BoundedParser())  # docs: ninja's own Swagger files, served locally
+
+
+def _body_problem(error: Exception) -> dict:
+    """A body that is not JSON, or past a limit, in the shape of a profile's problems."""
+    if isinstance(error, ProfileError):
+        return {"errors": [p.as_dict() for p in error.problems]}
+    return {"errors": [{"field": "(body)", "message": f"not valid JSON: {error}"}]}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError):
+    """ninja answers a body its parser refused with a bare "Cannot parse request body" (400),
+    the parser's error kept as the cause: name the body and what was wrong, as /evaluate does."""
+    if error.status_code == 400 and isinstance(error.__cause__, ValueError):
+        return api.create_response(request, _body_problem(error.__cause__), status=422)
+    return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_big(request: HttpRequest, error: RequestDataTooBig):
+    """Django's own limit on a body (DATA_UPLOAD_MAX_MEMORY_SIZE), said with its number."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(request, {"errors": [{"field": "(body)", "message": f"larger than {limit:,} bytes; "
+                                                     f"accepted: at most {limit:,} bytes"}]}, status=413)
+
+
+@api.exception_handler(TooManyFieldsSent)
+def _too_many_parameters(request: HttpRequest, error: TooManyFieldsSent):
+    """Django's own limit on parameters (DATA_UPLOAD_MAX_NUMBER_FIELDS), said with its number."""
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    return api.create_response(request, {"errors": [{"field": "(query string)", "message": f"more than {limit:,} "
+                                                     f"parameters; accepted: at most {limit:,}"}]}, status=400)
+
 
 @api.exception_handler(ValidationError)
 def _invalid_body(request: HttpRequest, error: ValidationError):
@@ -84,11 +129,16 @@ PROFILE_BODY = {"requestBody": {"required": True, "content": {"application/json"
 
 
 def _body(request: HttpRequest):
-    """The JSON body as sent (any JSON value: the profile checker names what is wrong)."""
+    """The JSON body as sent (any JSON value: the profile checker names what is wrong), within
+    rules/nesting.py's limits."""
     try:
-        return json.loads(request.body or b"null"), None
-    except (ValueError, UnicodeDecodeError) as error:
-        return None, {"errors": [{"field": "(body)", "message": f"not valid JSON: {error}"}]}
+        return loads_json(request.body or b"null"), None
+    except ValueError as error:  # not JSON (UnicodeDecodeError included), or a ProfileError: past a limit
+        return None, _body_problem(error)
+
+
+STATE_DESCRIPTION = ("The jurisdiction: ca (California, the default), oh (Ohio), tn (Tennessee), or all "
+                     "(every state in one answer; each pathway says its jurisdiction).")
 
 
 @api.post("/evaluate", response={200: dict, 422: Problems}, summary="Evaluate a profile against every pathway",
@@ -97,7 +147,8 @@ def evaluate(request: HttpRequest,
              as_of: date | None = Query(None, description="The day of the evaluation: the rules in force that day "
                                         "decide, and every plan begins that day (default: today)."),
              detail: str = Query("full", description="full, or summary (per pathway: status, reachable, unmet, "
-                                 "unknown, timeline, costs without items)")):
+                                 "unknown, timeline, costs without items)"),
+             state: str | None = Query(None, description=STATE_DESCRIPTION)):
     if detail not in DETAILS:
         return Status(422, {"errors": [{"field": "detail", "message": f"{detail!r} is not accepted; accepted: "
                                                                        f"{', '.join(DETAILS)}"}]})
@@ -108,8 +159,8 @@ def evaluate(request: HttpRequest,
     if isinstance(checked, ProfileError):
         return Status(422, _problems(checked))
     try:
-        return Status(200, verdict_json(get_engine().find(checked, as_of), detail))
-    except ProfileError as error:  # an as_of outside the contract's dates
+        return Status(200, verdict_json(get_engine().find(checked, as_of, state), detail))
+    except ProfileError as error:  # an as_of outside the contract's dates, an unknown state
         return Status(422, _problems(error))
 
 
@@ -119,7 +170,8 @@ def evaluate(request: HttpRequest,
                       "(desired_contact) first, then the eligibility question that settles the most, then the "
                       "planning questions (start_date, duration_weeks, host_city). `labels` gives the words for "
                       "each value; answers stay the contract's codes.")
-def next_question(request: HttpRequest, body: NextQuestionIn, as_of: date | None = Query(None)):
+def next_question(request: HttpRequest, body: NextQuestionIn, as_of: date | None = Query(None),
+                  state: str | None = Query(None, description=STATE_DESCRIPTION)):
     engine = get_engine()
     checked = _profile_or_422(body.profile)
     if isinstance(checked, ProfileError):
@@ -128,8 +180,8 @@ def next_question(request: HttpRequest, body: NextQuestionIn, as_of: date | None
     if unknown:
         return Status(422, {"errors": [{"field": "skipped", "message": f"{f!r} is not a profile fact"} for f in unknown]})
     try:
-        progress = engine.next_question(checked, body.skipped, as_of)
-    except ProfileError as error:  # an as_of outside the contract's dates
+        progress = engine.next_question(checked, body.skipped, as_of, state)
+    except ProfileError as error:  # an as_of outside the contract's dates, an unknown state
         return Status(422, _problems(error))
     q = progress.question
     return Status(200, {

@@ -14,13 +14,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Iterable, Mapping
-from urllib.parse import urlencode
+from typing import Any, Collection, Iterable, Mapping
+from urllib.parse import parse_qsl, urlencode
 
 from pathways import EARLIEST, HOST, LATEST, FieldProblem, Profile, ProfileError
 
 SKIP = "skip"
 AS_OF = "as_of"
+QUERY = "(query string)"  # the field named when the query string as a whole is past a bound
+# Bounds on a query string (read_query). A full interview's answers take under 2,000
+# characters; every country's code in one answer takes 750.
+MAX_QUERY_CHARS = 20_000
+MAX_VALUE_CHARS = 2_000
 FORM_KEYS = {"fact", "answer"}  # the interview form's own fields, never answers
 UNKNOWN = "__unknown__"  # the value of the "I don't know" button
 _INTEGER = re.compile(r"^-?\d+$")
@@ -51,10 +56,13 @@ class Answers:
 
     def without(self, fact: str) -> "Answers":
         """The answers with `fact` neither answered nor skipped: it will be asked again."""
-        index = next((i for i, (f, _) in enumerate(self.items) if f == fact), None)
-        items = tuple(i for i in self.items if i[0] != fact)
-        skip_at = self.skip_at - 1 if index is not None and index < self.skip_at else self.skip_at
-        return replace(self, items=items, skipped=tuple(f for f in self.skipped if f != fact), skip_at=skip_at)
+        return self.without_all({fact})
+
+    def without_all(self, facts: Collection[str]) -> "Answers":
+        """The answers with none of `facts` answered or skipped, in one pass however many."""
+        before_skip = sum(1 for f, _ in self.items[:self.skip_at] if f in facts)
+        return replace(self, items=tuple(i for i in self.items if i[0] not in facts),
+                       skipped=tuple(f for f in self.skipped if f not in facts), skip_at=self.skip_at - before_skip)
 
     def with_answer(self, fact: str, text: str) -> "Answers":
         rest = self.without(fact)
@@ -95,33 +103,75 @@ class Answers:
         return date.fromisoformat(self.as_of) if self.as_of else None
 
 
+def read_query(query: str, max_fields: int | None) -> list[tuple[str, str]]:
+    """The query string's (key, value) pairs in the order written, within bounds, or a
+    ProfileError naming the bound it passes and what is accepted.
+
+    The pages read the raw string (Django's QueryDict would lose the order of the answers),
+    so Django's DATA_UPLOAD_MAX_NUMBER_FIELDS, given here as `max_fields`, is applied here:
+    parse_qsl refuses more fields before it splits anything. The length is checked first,
+    so every step after it is bounded too.
+    """
+    if len(query) > MAX_QUERY_CHARS:
+        raise ProfileError([FieldProblem(QUERY, f"{len(query):,} characters; accepted: at most {MAX_QUERY_CHARS:,}")])
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=max_fields)
+    except ValueError:  # "Max number of fields exceeded": the only ValueError parse_qsl raises here
+        raise ProfileError([FieldProblem(QUERY, f"{query.count('&') + 1:,} parameters; "
+                                                f"accepted: at most {max_fields:,}")]) from None
+    problems = [_too_long(key, value) for key, value in pairs
+                if len(key) > MAX_VALUE_CHARS or len(value) > MAX_VALUE_CHARS]
+    if problems:
+        raise ProfileError(problems)
+    return pairs
+
+
+def _too_long(key: str, value: str) -> FieldProblem:
+    what, length = ("its name", len(key)) if len(key) > MAX_VALUE_CHARS else ("its value", len(value))
+    shown = key if len(key) <= 40 else key[:37] + "..."
+    return FieldProblem(shown, f"{what} is {length:,} characters long; accepted: at most {MAX_VALUE_CHARS:,}")
+
+
 def parse(params: Iterable[tuple[str, str]]) -> Answers:
     """Answers from the query's (key, value) pairs, in order; the form's own keys ignored.
 
-    A fact given twice keeps its last answer. An `as_of` that is not an ISO date is an
-    AnswerError (a ProfileError) naming it.
+    A fact given twice keeps its last answer, in the place of its last answer. An `as_of`
+    that is not an ISO date is a ProfileError naming it. One pass, in time linear in the
+    pairs: each fact's answer is kept with the position it was last given at, and `skip`
+    (the facts answered "I don't know") with the position it was given at.
     """
-    answers = Answers()
-    for key, value in params:
+    latest: dict[str, tuple[int, str]] = {}  # fact -> (position, text), in the order last answered
+    skipped: tuple[str, ...] = ()
+    skip_position, as_of = -1, None
+    for position, (key, value) in enumerate(params):
         if key in FORM_KEYS:
             continue
         if key == AS_OF:
-            if value:
-                try:
-                    day = date.fromisoformat(value)
-                except ValueError:
-                    day = None
-                if day is None or not (EARLIEST <= day <= LATEST):
-                    raise ProfileError([FieldProblem(AS_OF, f"expected an ISO date from {EARLIEST} to {LATEST}, "
-                                                            f"such as 2027-09-01, got {value!r}")])
-                answers = replace(answers, as_of=value)
+            as_of = _as_of(value) or as_of
         elif key == SKIP:
-            facts = [f for f in (s.strip() for s in value.split(",")) if f]
-            answers = replace(answers, skipped=tuple(dict.fromkeys(facts)), skip_at=len(answers.items))
+            skipped = tuple(dict.fromkeys(f for f in (s.strip() for s in value.split(",")) if f))
+            skip_position = position
         else:
-            answers = answers.with_answer(key, value.strip())
-            answers = replace(answers, skip_at=min(answers.skip_at, len(answers.items)))
-    return answers
+            latest.pop(key, None)  # answered again: it moves to the end
+            latest[key] = (position, value.strip())
+    answered_after_skip = {fact for fact, (position, _) in latest.items() if position > skip_position}
+    return Answers(items=tuple((fact, text) for fact, (_, text) in latest.items()),
+                   skipped=tuple(f for f in skipped if f not in answered_after_skip),  # answered since: not skipped
+                   skip_at=len(latest) - len(answered_after_skip), as_of=as_of)
+
+
+def _as_of(value: str) -> str | None:
+    """The `as_of` parameter's date as written (None if empty), or a ProfileError naming it."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not (EARLIEST <= day <= LATEST):
+        raise ProfileError([FieldProblem(AS_OF, f"expected an ISO date from {EARLIEST} to {LATEST}, "
+                                                f"such as 2027-09-01, got {value!r}")])
+    return value
 
 
 def typed(definition, text: str) -> Any:
@@ -199,7 +249,7 @@ def pack(query: str) -> str:
     return base64.urlsafe_b64encode(zlib.compress(query.encode(), 9)).rstrip(b"=").decode()
 
 
-def unpack(token: str, limit: int = 20_000) -> str:
+def unpack(token: str, limit: int = MAX_QUERY_CHARS) -> str:
     """The query string of `pack`, or a ProfileError naming the parameter."""
     import base64
     import zlib

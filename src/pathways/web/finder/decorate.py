@@ -143,3 +143,20 @@ def verdict(v, questions: dict, categories: dict, compact: bool = True) -> dict:
         "rules_checked": _day(v.rules_checked),
         "stale": v.stale,
     }
+
+
+def elsewhere(found, questions: dict, state_names: dict) -> list[dict]:
+    """Other states' pathways that give more patient contact than California's within reach:
+    each with its state, the contact, and what it would take there (to arrange, to answer)."""
+    out = []
+    for p in found:
+        missing = [r for r in p.requirements if r.status != "met"]
+        out.append({
+            "id": p.id, "name": p.name, "state": state_names.get(p.jurisdiction, p.jurisdiction),
+            "status_text": words.STATUS[p.status], "group": p.group,
+            "visa_name": p.visa_name, "authorization_name": p.authorization_name,
+            "contact_text": words.contact(p.patient_contact), "summary": p.summary,
+            "arrange": [brief(r.text) for r in missing if r.kind == "arrangement"],
+            "ask": [questions.get(f, f) for f in (p.would_take.ask if p.would_take else ())],
+        })
+    return out

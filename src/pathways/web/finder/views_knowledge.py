@@ -10,7 +10,7 @@ from pathways import KNOWLEDGE_KINDS
 from ...present.diagram import draw_category
 from ..engine import get_engine
 
-KIND_TITLES = {"visas": "Visas", "authorizations": "California authorizations", "pathways": "Pathways",
+KIND_TITLES = {"visas": "Visas", "authorizations": "State authorizations", "pathways": "Pathways",
                "policies": "Policy events", "programs": "Host programmes", "barriers": "Barriers",
                "enablers": "Enablers", "recommendations": "Recommendations", "lists": "Lists of countries",
                "sources": "Sources"}
@@ -44,8 +44,11 @@ def knowledge(request: HttpRequest) -> HttpResponse:
 
 def knowledge_kind(request: HttpRequest, kind: str) -> HttpResponse:
     _kind_or_404(kind)
-    items = [{"id": i.get("code") or i.get("id"), "name": i.get("name") or i.get("title") or i.get("label"),
-              "label": i.get("label")} for i in get_engine().knowledge(kind)]
+    engine = get_engine()
+    # a state's items say which state (every state has its own `none`)
+    items = [{"id": i.get("id") or i.get("code"), "name": i.get("name") or i.get("title") or i.get("label"),
+              "label": engine.state_name(i["jurisdiction"]) if i.get("jurisdiction") else i.get("label")}
+             for i in engine.knowledge(kind)]
     return render(request, "finder/kind.html", {"kind": kind, "title": KIND_TITLES[kind], "items": items})
 
 
@@ -73,3 +76,12 @@ def figure(request: HttpRequest, category: str) -> HttpResponse:
     if found is None:
         raise Http404(f"no category {category!r}")
     return HttpResponse(draw_category(found), content_type="image/svg+xml; charset=utf-8")
+
+
+def states(request: HttpRequest) -> HttpResponse:
+    """The states side by side: each one's licences and permits for physicians trained abroad."""
+    return render(request, "finder/states.html", {"states": get_engine().states_compared()})
+
+
+def states_json(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(get_engine().states_compared(), safe=False, json_dumps_params={"ensure_ascii": False})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import yaml
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -37,7 +39,9 @@ def _result_context(answers, found, request=None, pdf: bool = False) -> dict:
     questions = {name: d.question for name, d in facts.items()}
     # coordinators signed in to the workspace may open a case from a result; a trainee is not sent to a staff login
     staff = bool(request is not None and getattr(request, "user", None) and request.user.is_authenticated)
-    return {**decorate.verdict(found, questions, categories, compact=not pdf), "query": query,
+    states = {j["code"]: j["name"] for j in engine.states()}
+    further = decorate.elsewhere(engine.elsewhere(found.profile, found.as_of), questions, states)
+    return {**decorate.verdict(found, questions, categories, compact=not pdf), "query": query, "elsewhere": further,
             "packed": qs.pack(query) if query and staff else "",
             "given": [{"question": facts[f].question if f in facts else f,
                        "answer": words.shown(engine, facts.get(f), f, t)} for f, t in answers.steps()]}
@@ -51,19 +55,42 @@ def result_json(request: HttpRequest) -> HttpResponse:
 
 
 def result_pdf(request: HttpRequest) -> HttpResponse:
-    answers, data = _verdict(request)
-    if answers is None:
-        return data
-    try:
-        from .pdf import html_to_pdf
-    except OSError:  # WeasyPrint without Pango: say what to install rather than fail with a 500
-        return HttpResponse("The PDF needs the Pango library on the server (Debian: apt-get install "
-                            "libpango-1.0-0 libpangoft2-1.0-0). The page itself prints with the print stylesheet.",
-                            status=503, content_type="text/plain; charset=utf-8")
+    """The result as a PDF: from the cache when these answers were rendered already (same day
+    of evaluation, same knowledge base); else rendered, within the per-address limit."""
+    from . import pdf
 
-    html = render_to_string("finder/result.html", {**_result_context(answers, data, pdf=True), "pdf": True}, request)
-    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    answers, profile, page = _answers_or_error(request)
+    if page is not None:
+        return page
+    engine = get_engine()
+    key = pdf.cache_key(answers.query(), answers.as_of_date() or date.today(), engine.version)
+    body = pdf.store().get(key)
+    if body is None:
+        if not pdf.available():  # WeasyPrint without Pango: say what to install rather than fail with a 500
+            return HttpResponse("The PDF needs the Pango library on the server (Debian: apt-get install "
+                                "libpango-1.0-0 libpangoft2-1.0-0). The page itself prints with the print stylesheet.",
+                                status=503, content_type="text/plain; charset=utf-8")
+        wait = pdf.render_refused(pdf.client_address(request))
+        if wait is not None:
+            return _busy(429, wait, f"Too many PDFs made for this address: at most {pdf.renders_per_window()} a "
+                                    f"minute. Try again in {wait} seconds, or print the result page itself.")
+        with pdf.render_slot() as free:
+            if not free:
+                return _busy(503, 5, "The server is making other PDFs; try again in a few seconds.")
+            found = engine.find(profile, answers.as_of_date())
+            html = render_to_string("finder/result.html", {**_result_context(answers, found, pdf=True), "pdf": True},
+                                    request)
+            body = pdf.html_to_pdf(html)
+        if len(body) <= pdf.MAX_CACHED_BYTES:
+            pdf.store().set(key, body)
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="exchange-pathways-result.pdf"'
+    return response
+
+
+def _busy(status: int, seconds: int, text: str) -> HttpResponse:
+    response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(seconds)
     return response
 
 

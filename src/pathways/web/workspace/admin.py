@@ -1,9 +1,13 @@
 """Django's admin for administrators: each sees and changes only their own institution's
-records (administrators get `is_staff`; superusers see everything)."""
+records (administrators get `is_staff`; superusers see everything), and every choice a form
+offers (a user, an institution, a partner, a case) is of their institution too: no form
+shows a name from another institution, whatever its address asks (?user=1)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from .access import member_of
 from .models import Agreement, Case, ContactLog, Exchange, HistoryEntry, Institution, Member, Partner, Role
@@ -47,14 +51,23 @@ class InstitutionScoped(admin.ModelAdmin):
         return self._allowed(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        member = _admin_member(request)
-        if member is not None and not request.user.is_superuser:
-            if db_field.name == "institution":
-                kwargs["queryset"] = Institution.objects.filter(pk=member.institution_id)
-            elif db_field.name in ("partner", "home_institution"):
-                kwargs["queryset"] = Partner.objects.filter(institution=member.institution)
-            elif db_field.name == "case":
-                kwargs["queryset"] = Case.objects.filter(institution=member.institution)
+        if not request.user.is_superuser:
+            member = _admin_member(request)
+            institution = member.institution if member is not None else None
+            related = db_field.remote_field.model
+            if related is Institution:
+                kwargs["queryset"] = Institution.objects.filter(pk=getattr(institution, "pk", None))
+            elif related is Partner:
+                kwargs["queryset"] = Partner.objects.filter(institution=institution)
+            elif related is Case:
+                kwargs["queryset"] = Case.objects.filter(institution=institution)
+            elif related is get_user_model():
+                kwargs["queryset"] = get_user_model().objects.filter(member__institution=institution)
+            else:
+                kwargs["queryset"] = related._default_manager.none()
+            if db_field.name in self.raw_id_fields:
+                # Not the raw-id box: it shows the name of any id it is given, of any institution.
+                kwargs["widget"] = forms.Select()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -62,7 +75,17 @@ class InstitutionScoped(admin.ModelAdmin):
 class MemberAdmin(InstitutionScoped):
     list_display = ("user", "role", "institution")
     list_filter = ("role",)
-    raw_id_fields = ("user",)
+    raw_id_fields = ("user",)  # for superusers; administrators get their institution's users only
+
+    def has_add_permission(self, request):
+        # Every user an administrator may see is a member already: new members are made with
+        # `pathways createuser` (or by a superuser here).
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_readonly_fields(request, obj)
+        return ("user", "institution")
 
 
 @admin.register(Partner)

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from pathways import EARLIEST, LATEST, ProfileError
 from ..engine import get_engine
+from . import sensitive
 from .access import get_case, member_of, require_write, scoped
 from .cases import create_case, set_step_status, update_case
 from .models import Case, ChecklistItem, Partner
@@ -118,11 +119,17 @@ def _out_of_range(days: dict) -> list[dict]:
             for name, day in days.items() if day is not None and not (EARLIEST <= day <= LATEST)]
 
 
+def _identity_numbers(values: dict) -> list[dict]:
+    """An SSN, ITIN or passport number in any text of a write (sensitive.py): 422, one per field."""
+    return [{"field": where, "message": message} for where, message in sensitive.problems_in(values)]
+
+
 @router.post("/cases", response={201: dict, **ERRORS}, summary="Open a case from a profile and a pathway")
 def post_case(request: HttpRequest, body: CaseIn):
     member = _member(request, write=True)
     engine = get_engine()
-    problems = []
+    problems = _identity_numbers({"trainee_name": body.trainee_name, "trainee_email": body.trainee_email,
+                                  "profile": body.profile})
     try:
         profile = engine.check(body.profile).to_contract()
     except ProfileError as error:
@@ -159,6 +166,9 @@ def patch_case(request: HttpRequest, case_id: int, body: CasePatch):
     case = _case_or_404(member, case_id)
     values = body.dict(exclude_unset=True)
     values = {k: v for k, v in values.items() if v is not None or k in ("starts", "ends")}
+    wrong = _identity_numbers({k: v for k, v in values.items() if isinstance(v, str)})
+    if wrong:
+        return Status(422, {"errors": wrong})
     if "pathway_id" in values and values["pathway_id"] not in get_engine().pathway_ids():
         return Status(422, {"errors": [{"field": "pathway_id", "message": f"{values['pathway_id']!r} is not a pathway"}]})
     if "home_country" in values:

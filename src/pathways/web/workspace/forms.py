@@ -12,7 +12,10 @@ from django import forms
 
 from pathways import EARLIEST, LATEST, ProfileError, YAMLError, load_yaml
 from ..engine import get_engine
+from . import sensitive, uploads
 from .models import Agreement, Case, ChecklistItem, ContactLog, Exchange, Partner
+
+NO_IDS = [sensitive.validate]  # no SSN, ITIN or passport number in free text (sensitive.py)
 
 
 class DateInput(forms.DateInput):
@@ -27,18 +30,23 @@ def pathway_choices() -> list[tuple[str, str]]:
 
 
 def checked_profile(data) -> dict:
-    """The contract's profile after the engine's checker, or a ValidationError per problem."""
+    """The contract's profile after the engine's checker, or a ValidationError per problem
+    (an identity number in any of its values among them)."""
     if not isinstance(data, dict):
         raise forms.ValidationError("The profile must be a mapping of facts (YAML or JSON).")
+    found = [f"{where}: {message}" for where, message in sensitive.problems_in(data)]
     try:
-        return get_engine().check(data).to_contract()
+        profile = get_engine().check(data).to_contract()
     except ProfileError as error:
-        raise forms.ValidationError([f"{p.field}: {p.message}" for p in error.problems]) from None
+        raise forms.ValidationError(found + [f"{p.field}: {p.message}" for p in error.problems]) from None
+    if found:
+        raise forms.ValidationError(found)
+    return profile
 
 
 class CaseForm(forms.Form):
-    trainee_name = forms.CharField(label="Trainee's name", max_length=200)
-    trainee_email = forms.EmailField(label="Trainee's email", required=False)
+    trainee_name = forms.CharField(label="Trainee's name", max_length=200, validators=NO_IDS)
+    trainee_email = forms.EmailField(label="Trainee's email", required=False, validators=NO_IDS)
     home_institution = forms.ModelChoiceField(label="Home institution (partner)", queryset=Partner.objects.none(),
                                               required=False)
     home_country = forms.CharField(label="Home country (two-letter code, such as UG)", max_length=2, min_length=2)
@@ -112,12 +120,22 @@ class ChecklistStatusForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+                           validators=NO_IDS)
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
-    file = forms.FileField(label="File")
+    title = forms.CharField(label="Title", max_length=200, validators=NO_IDS)
+    file = forms.FileField(label="File", widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT_ATTRIBUTE}),
+                           help_text=f"{uploads.ACCEPTED}, at most "
+                           f"{uploads.max_bytes() // uploads.MB} MB.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        kind, problem = uploads.check(upload)
+        if problem:
+            raise forms.ValidationError(problem, code="upload")
+        return upload
 
 
 class ContactLogForm(forms.ModelForm):

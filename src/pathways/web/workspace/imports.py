@@ -12,16 +12,22 @@ from datetime import date
 from django import forms
 from django.db import transaction
 
-from pathways import YAMLError, load_yaml
+from pathways import MAX_PROFILE_CHARS, LimitError, ProfileError, YAMLError, load_yaml, loads_json
+from . import sensitive
 from .cases import create_case
 from .forms import PartnerForm, checked_profile
-from .models import Partner
+from .models import Case, Partner
 from .models.partners import IncomeGroup
 
 CASE_COLUMNS = ["trainee_name", "trainee_email", "home_country", "stage", "pathway_id", "profile", "starts", "ends",
                 "evaluated_on", "home_institution"]
 PARTNER_COLUMNS = ["name", "country", "income_group", "income_group_year"]
 REQUIRED = {"cases": ["trainee_name", "home_country", "stage", "pathway_id", "profile"], "partners": ["name", "country"]}
+# Bounds. The workspace's upload view refuses a file over 5 MB before decoding it
+# (views_data.MAX_BYTES); the importers check the text again for their other callers.
+MAX_FILE_CHARS = 5 * 1024 * 1024
+MAX_CELL_CHARS = {"profile": MAX_PROFILE_CHARS}  # a whole profile, YAML or JSON, in one cell
+MAX_OTHER_CHARS = 1_000  # a name, an address, a code, a date
 
 
 @dataclass
@@ -44,21 +50,49 @@ class ImportResult:
 
 
 def _rows(text: str, kind: str, result: ImportResult) -> list[tuple[int, dict]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    missing = [c for c in REQUIRED[kind] if c not in header]
-    if missing:
-        result.errors.append(RowError(1, ",".join(missing), "missing column(s); the columns are: "
-                                      + ", ".join(CASE_COLUMNS if kind == "cases" else PARTNER_COLUMNS)))
+    if len(text) > MAX_FILE_CHARS:
+        result.errors.append(RowError(1, "(file)", f"{len(text):,} characters; accepted: at most {MAX_FILE_CHARS:,}"))
         return []
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
-        rows.append((number, {k: (v or "").strip() for k, v in row.items() if k and isinstance(v, str)}))
+    _lift_csv_field_limit()
+    reader = csv.DictReader(io.StringIO(text))
+    reading = 1  # the row being read, for the message should the reader fail
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        reading = 2
+        missing = [c for c in REQUIRED[kind] if c not in header]
+        if missing:
+            result.errors.append(RowError(1, ",".join(missing), "missing column(s); the columns are: "
+                                          + ", ".join(CASE_COLUMNS if kind == "cases" else PARTNER_COLUMNS)))
+            return []
+        rows = []
+        for number, row in enumerate(reader, start=2):
+            reading = number + 1
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                continue
+            rows.append((number, {k: (v or "").strip() for k, v in row.items() if k and isinstance(v, str)}))
+            result.errors += _oversized(number, rows[-1][1])
+            result.errors += [RowError(number, f, m) for f, m in sensitive.row_problems(rows[-1][1])]
+    except csv.Error as error:  # past this point the reader cannot say where rows begin: nothing is imported
+        result.errors.append(RowError(reading, "(file)", f"not readable as CSV ({error}); nothing was imported"))
+        return []
     result.rows = len(rows)
-    return rows
+    return [(n, r) for n, r in rows if n not in result.bad_rows]  # a row with an SSN, ITIN or passport number: refused
+
+
+def _lift_csv_field_limit() -> None:
+    """csv's own cap on a field (131,072 characters) fails the whole file with a csv.Error that
+    names neither row nor column. It is raised to the file's cap, so that `_oversized` checks
+    each cell and names both. The cap is the csv module's, for the whole process: it is only
+    ever raised, and MAX_FILE_CHARS bounds what any field can hold anyway."""
+    if csv.field_size_limit() < MAX_FILE_CHARS:
+        csv.field_size_limit(MAX_FILE_CHARS)
+
+
+def _oversized(number: int, row: dict) -> list[RowError]:
+    """A row error for each cell longer than its column accepts."""
+    return [RowError(number, name, f"{len(value):,} characters; accepted: at most {limit:,}")
+            for name, value in row.items() if len(value) > (limit := MAX_CELL_CHARS.get(name, MAX_OTHER_CHARS))]
 
 
 def _date(value: str, name: str) -> date | None:
@@ -72,13 +106,16 @@ def _date(value: str, name: str) -> date | None:
 
 def _profile_data(text: str):
     """A profile cell: JSON, or else YAML read as YAML 1.2 (`{citizenships: [NO]}` is Norway);
-    the JSON error when it is neither."""
+    the JSON error when it is neither. Either is read within rules/nesting.py's limits: past
+    them, a ProfileError (LimitError is one) naming the column and the limit."""
     try:
-        return json.loads(text)
+        return loads_json(text, "profile")
     except json.JSONDecodeError as error:
         json_error = error
     try:
-        return load_yaml(text)
+        return load_yaml(text, "profile")
+    except LimitError:
+        raise
     except YAMLError:
         raise json_error from None
 
@@ -91,6 +128,9 @@ def _case_row(institution, row: dict, pathways: set[str]) -> tuple[dict | None, 
     values: dict = {"trainee_name": row.get("trainee_name", ""), "trainee_email": row.get("trainee_email", ""),
                     "home_country": row.get("home_country", "").upper(), "stage": row.get("stage", ""),
                     "pathway_id": row.get("pathway_id", "")}
+    longest = Case._meta.get_field("trainee_name").max_length  # PostgreSQL refuses longer with an error (a 500)
+    if len(values["trainee_name"]) > longest:
+        problems.append(("trainee_name", f"{len(values['trainee_name']):,} characters; accepted: at most {longest}"))
     if values["stage"] and values["stage"] not in ("student", "graduate"):
         problems.append(("stage", "expected student or graduate"))
     if values["home_country"] and len(values["home_country"]) != 2:
@@ -112,6 +152,8 @@ def _case_row(institution, row: dict, pathways: set[str]) -> tuple[dict | None, 
             values["profile"] = checked_profile(_profile_data(row["profile"]))
         except json.JSONDecodeError as error:
             problems.append(("profile", f"not valid JSON: {error}"))
+        except ProfileError as error:  # past a limit: too deep or too large
+            problems += [("profile", p.message) for p in error.problems]
         except forms.ValidationError as error:
             problems += [("profile", m) for m in error.messages]
     if row.get("home_institution"):

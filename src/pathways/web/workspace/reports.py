@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .models import Agreement, Case, ContactLog, Exchange
+from .spreadsheet import csv_text
 
 
 def pathways_needing_agreement(engine) -> set[str]:
@@ -50,18 +51,13 @@ def reciprocity(institution) -> list[ReciprocityRow]:
 
 
 def reciprocity_csv(rows: list[ReciprocityRow]) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["partner", "year", "inbound_heads", "outbound_heads", "inbound_weeks", "outbound_weeks",
-                     "inbound_usd", "outbound_usd", "inbound_to_outbound_funding_ratio"])
-    for r in rows:
-        ratio = "" if r.funding_ratio is None else f"{r.funding_ratio:.2f}"
-        writer.writerow([r.partner, r.year, r.inbound_heads, r.outbound_heads, r.inbound_weeks, r.outbound_weeks,
-                         r.inbound_usd, r.outbound_usd, ratio])
-    return out.getvalue()
+    """The reciprocity table as CSV, safe to open in a spreadsheet (spreadsheet.py: a partner
+    named `=HYPERLINK(...)` stays text)."""
+    header = ["partner", "year", "inbound_heads", "outbound_heads", "inbound_weeks", "outbound_weeks",
+              "inbound_usd", "outbound_usd", "inbound_to_outbound_funding_ratio"]
+    return csv_text(header, ([r.partner, r.year, r.inbound_heads, r.outbound_heads, r.inbound_weeks, r.outbound_weeks,
+                              r.inbound_usd, r.outbound_usd, "" if r.funding_ratio is None else f"{r.funding_ratio:.2f}"]
+                             for r in rows))
 
 
 @dataclass

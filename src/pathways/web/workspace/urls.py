@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/new/", views_cases.case_new, name="case-new"),
     path("cases/<int:pk>/", views_cases.case_detail, name="case"),
     path("cases/<int:pk>/edit/", views_cases.case_edit, name="case-edit"),
+    path("cases/<int:pk>/erase/", views_cases.case_erase, name="case-erase"),
     path("cases/<int:pk>/checklist/<int:item>/", views_cases.checklist_item, name="checklist-item"),
     path("cases/<int:pk>/notes/", views_cases.notes, name="notes"),
     path("cases/<int:pk>/documents/", views_cases.documents, name="documents"),

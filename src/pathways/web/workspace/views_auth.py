@@ -1,4 +1,8 @@
-"""Signing in (throttled per username and address) and out."""
+"""Signing in and out. Every sign-in (this page's, the admin's) goes through django-axes
+(settings.AUTHENTICATION_BACKENDS): five failures within 15 minutes lock the account from
+every address, and the address for every account, for 15 minutes, in the database (shared
+by every worker process, kept across restarts). A locked sign-in answers 429 with this page
+and the reason (security/lockout.py); failures and lockouts go to the `pathways.security` log."""
 
 from __future__ import annotations
 
@@ -11,8 +15,6 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import throttle
-
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/workspace/"
@@ -20,30 +22,28 @@ def _next(request: HttpRequest) -> str:
     return target if ok else "/workspace/"
 
 
+def login_context(request: HttpRequest) -> dict:
+    username = request.POST.get("username", "")[:150] if request.method == "POST" else ""
+    return {"error": None, "username": username, "next": _next(request)}
+
+
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    error, status, username = None, 200, ""
+    context = login_context(request)
     if request.method == "POST":
-        username = request.POST.get("username", "")[:150]
-        password = request.POST.get("password", "")
-        ip = throttle.client_ip(request)
-        if throttle.locked(username, ip):
-            error, status = "Too many failed attempts: this account is locked from this address for 15 minutes.", 429
-        else:
-            user = authenticate(request, username=username, password=password)
-            if user is not None:
-                throttle.succeeded(username, ip)
-                login(request, user)
-                return redirect(_next(request))
-            if throttle.failed(username, ip):
-                error, status = "Too many failed attempts: this account is locked from this address for 15 minutes.", 429
-            else:
-                error, status = "The username or password is wrong.", 200
-    return render(request, "workspace/login.html", {"error": error, "username": username, "next": _next(request)},
-                  status=status)
+        user = authenticate(request, username=context["username"], password=request.POST.get("password", ""))
+        if user is not None:
+            login(request, user)
+            return redirect(context["next"])
+        if getattr(request, "axes_locked_out", False):
+            from ..security.lockout import lockout_response
+
+            return lockout_response(request)
+        context["error"] = "The username or password is wrong."
+    return render(request, "workspace/login.html", context)
 
 
 @require_POST

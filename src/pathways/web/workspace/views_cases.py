@@ -4,11 +4,11 @@ documents and contact log."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qsl
 
-from django.db.models import Q
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models.fields.json import KT
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,13 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pathways import ProfileError
 from ..engine import get_engine
 from ..finder import answers as finder_answers
-from . import reports
+from . import reports, uploads
 from .access import get_case, scoped, workspace_view
+from .erasure import erase_case, history_of
 from .cases import acknowledge_change, at_risk, create_case, overdue, set_step_status, update_case
 from .forms import CaseEditForm, CaseForm, ChecklistStatusForm, ContactLogForm, DocumentForm, NoteForm, profile_text
 from .history import record, shown
 from .logs import log_week
-from .models import Case, ChecklistItem, Document, HistoryEntry, Note
+from .models import Case, ChecklistItem, Document, Note, Role
 
 NOT_ANSWERS = {"pathway", "next", finder_answers.PACKED}
 
@@ -41,15 +42,24 @@ def case_list(request: HttpRequest) -> HttpResponse:
                                                           "statuses": [("open", "Open"), ("closed", "Closed"), ("all", "All")]})
 
 
+def _evaluation_pairs(request: HttpRequest) -> list[tuple[str, str]]:
+    """The finder's answers in the query string, or in its packed form, read within the
+    finder's bounds (finder/answers.read_query): a ProfileError names the bound passed."""
+    max_fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    pairs = finder_answers.read_query(request.META.get("QUERY_STRING", ""), max_fields)
+    packed = next((v for k, v in reversed(pairs) if k == finder_answers.PACKED), "")
+    if packed:  # the result page's short form of the same answers
+        try:
+            query = finder_answers.unpack(packed)
+        except ProfileError:  # not packed by a result page: no answers to fill in
+            return []
+        pairs = finder_answers.read_query(query, max_fields)
+    return [(k, v) for k, v in pairs if k not in NOT_ANSWERS]
+
+
 def _initial_from_evaluation(request: HttpRequest) -> dict:
     """The finder's answers (the query string) as a profile; `pathway` chosen."""
-    query = request.META.get("QUERY_STRING", "")
-    if request.GET.get(finder_answers.PACKED):  # the result page's short form of the same answers
-        try:
-            query = finder_answers.unpack(request.GET[finder_answers.PACKED])
-        except ProfileError:
-            query = ""
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in NOT_ANSWERS]
+    pairs = _evaluation_pairs(request)
     initial: dict = {"evaluated_on": date.today()}
     if request.GET.get("pathway"):
         initial["pathway_id"] = request.GET["pathway"]
@@ -88,26 +98,23 @@ def case_new(request: HttpRequest) -> HttpResponse:
             return redirect(f"/workspace/cases/{case.pk}/")
         status = 400
     else:
-        form = CaseForm(initial=_initial_from_evaluation(request), institution=institution)
+        try:
+            initial = _initial_from_evaluation(request)
+        except ProfileError as error:  # the address past a bound: say which, as the finder's pages do
+            problems = "; ".join(f"{p.field}: {p.message}" for p in error.problems)
+            return HttpResponse(f"The answers in the address could not be read: {problems}", status=400,
+                                content_type="text/plain; charset=utf-8")
+        form = CaseForm(initial=initial, institution=institution)
         status = 200
     return render(request, "workspace/cases/form.html", {"form": form, "title": "New case"}, status=status)
 
 
 def case_history(case: Case):
-    items = list(case.checklist.values_list("id", flat=True))
-    logs = list(case.contact_logs.values_list("id", flat=True))
-    notes = list(case.notes.values_list("id", flat=True))
-    docs = list(case.documents.values_list("id", flat=True))
-    return (HistoryEntry.objects.filter(institution=case.institution)
-            .filter(Q(model="Case", object_id=case.pk) | Q(model="ChecklistItem", object_id__in=items)
-                    | Q(model="ContactLog", object_id__in=logs) | Q(model="Note", object_id__in=notes)
-                    | Q(model="Document", object_id__in=docs))
-            .select_related("user"))
+    return history_of(case).select_related("user")
 
 
-@workspace_view
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case(request.member, pk)
+def _detail(request: HttpRequest, case: Case, status: int = 200, note_form=None, document_form=None) -> HttpResponse:
+    """The case's page; with a bound note or document form, that form's errors shown (400)."""
     today = date.today()
     engine = get_engine()
     pathway = next((p for p in engine.pathways() if p["id"] == case.pathway_id), None)
@@ -119,8 +126,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "incidental": case.pathway_id in reports.pathways_with_incidental_contact(engine),
         "needs_agreement": case.pathway_id in reports.pathways_needing_agreement(engine),
         "history": history, "statuses": ChecklistItem.Status.choices, "can_write": request.member.can_write,
-        "note_form": NoteForm(), "document_form": DocumentForm(),
-    })
+        "can_erase": request.member.role == Role.ADMINISTRATOR,
+        "note_form": note_form or NoteForm(), "document_form": document_form or DocumentForm(),
+    }, status=status)
+
+
+@workspace_view
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, get_case(request.member, pk))
 
 
 @workspace_view(write=True)
@@ -164,7 +177,7 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request.member, pk)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("text: a note cannot be empty", status=400, content_type="text/plain")
+        return _detail(request, case, status=400, note_form=form)
     note = Note.objects.create(case=case, author=request.user, text=form.cleaned_data["text"])
     record(request.user, note, "created", None)
     return redirect(f"/workspace/cases/{case.pk}/#notes")
@@ -176,8 +189,7 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request.member, pk)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        problems = "; ".join(f"{f}: {' '.join(m)}" for f, m in form.errors.items())
-        return HttpResponse(problems, status=400, content_type="text/plain")
+        return _detail(request, case, status=400, document_form=form)
     document = Document.objects.create(case=case, title=form.cleaned_data["title"], file=form.cleaned_data["file"],
                                        uploaded_by=request.user)
     record(request.user, document, "created", None)
@@ -189,7 +201,36 @@ def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     case = get_case(request.member, pk)
     found = get_object_or_404(Document, pk=doc, case=case)
     name = found.file.name.rsplit("/", 1)[-1]
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=name)
+    # Always a download, never a page of this site: no script runs, no type is guessed.
+    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=name,
+                            content_type=uploads.served_type(name))
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@workspace_view(write=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase a trainee (administrators): GET asks to confirm, POST (with the case's number
+    typed as `confirm`) erases the case, its documents and files, notes, contact log and the
+    personal values of its history (erasure.py); one entry says who erased it and when."""
+    case = get_case(request.member, pk)  # another institution's case: 404, whoever asks
+    if request.member.role != Role.ADMINISTRATOR:
+        raise PermissionDenied("only the institution's administrators erase a trainee")
+    error, status = "", 200
+    if request.method == "POST":
+        if request.POST.get("confirm", "").strip() == str(case.pk):
+            erase_case(case, request.user)
+            return redirect(f"/workspace/cases/?erased={case.pk}", permanent=False)
+        error, status = f"Type the case's number, {case.pk}, to confirm.", 400
+    return render(request, "workspace/cases/erase.html", {
+        "case": case, "error": error, "counts": {
+            "documents": case.documents.count(), "notes": case.notes.count(),
+            "contact_log_weeks": case.contact_logs.count(), "history": case_history(case).count()},
+    }, status=status)
 
 
 @workspace_view

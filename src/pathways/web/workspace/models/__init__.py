@@ -7,5 +7,12 @@ from .history import HistoryEntry
 from .logs import ContactLog
 from .partners import Agreement, Exchange, Partner
 
+# No identity number is written, whatever path the write takes (sensitive.py).
+from django.db.models.signals import pre_save  # noqa: E402
+
+from ..sensitive import refuse_on_save  # noqa: E402
+
+pre_save.connect(refuse_on_save, dispatch_uid="workspace-no-identity-numbers")
+
 __all__ = ["Institution", "Member", "Role", "Case", "ChecklistItem", "Document", "Note", "HistoryEntry",
            "ContactLog", "Agreement", "Exchange", "Partner"]

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from ..sensitive import validate as no_identity_numbers
+
 
 class Institution(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[no_identity_numbers])
+    slug = models.SlugField(max_length=60, unique=True, validators=[no_identity_numbers])
     # Share of program time above which patient contact stops being "incidental"; UCLA,
     # UC Irvine and Stanford have used 20% (the article); each institution sets its own.
     incidental_threshold_pct = models.PositiveSmallIntegerField(

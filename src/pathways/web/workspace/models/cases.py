@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ..sensitive import validate as no_identity_numbers
 from .accounts import Institution
 from .partners import Partner
 
@@ -17,8 +18,8 @@ class Case(models.Model):
         CLOSED = "closed", "Closed"
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="cases")
-    trainee_name = models.CharField(max_length=200)
-    trainee_email = models.EmailField(blank=True)
+    trainee_name = models.CharField(max_length=200, validators=[no_identity_numbers])
+    trainee_email = models.EmailField(blank=True, validators=[no_identity_numbers])
     home_institution = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
     home_country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code")
     stage = models.CharField(max_length=10, choices=[("student", "Student"), ("graduate", "Graduate")])
@@ -65,7 +66,7 @@ class ChecklistItem(models.Model):
 class Note(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    text = models.TextField()
+    text = models.TextField(validators=[no_identity_numbers])
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -79,6 +80,6 @@ def document_path(document: "Document", filename: str) -> str:
 class Document(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=document_path)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[no_identity_numbers])
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(auto_now_add=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from ..sensitive import validate as no_identity_numbers
 from .accounts import Institution
 
 
@@ -18,7 +19,7 @@ class IncomeGroup(models.TextChoices):
 
 class Partner(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="partners")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[no_identity_numbers])
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code")
     income_group = models.CharField(max_length=12, choices=IncomeGroup.choices, blank=True)
     income_group_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="World Bank fiscal year of the group")
@@ -49,7 +50,7 @@ class Agreement(models.Model):
     starts = models.DateField()
     ends = models.DateField(null=True, blank=True)
     places_per_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, validators=[no_identity_numbers])
 
     class Meta:
         ordering = ["ends", "partner__name"]
@@ -70,7 +71,7 @@ class Exchange(models.Model):
     heads = models.PositiveIntegerField(validators=[MinValueValidator(0)])
     trainee_weeks = models.DecimalField(max_digits=8, decimal_places=1)
     usd = models.DecimalField(max_digits=12, decimal_places=2, help_text="Money spent on these trainees")
-    notes = models.CharField(max_length=300, blank=True)
+    notes = models.CharField(max_length=300, blank=True, validators=[no_identity_numbers])
 
     class Meta:
         ordering = ["-year", "partner__name"]
