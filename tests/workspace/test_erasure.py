@@ -108,3 +108,26 @@ def test_an_administrator_erases_a_trainee_and_only_an_audit_entry_is_left(backe
     if connection.vendor == "sqlite":  # secure_delete: the name is not left in the file's free pages
         connection.close()
         assert name.encode() not in Path(connection.settings_dict["NAME"]).read_bytes()
+
+
+@pytest.mark.security
+def test_the_admin_cannot_delete_a_case_around_the_erasure(make_member):
+    """Deleting a case in the Django admin would leave its files and its history's personal
+    values behind: the admin refuses, even to a superuser; the case page's erasure is the way."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from pathways.web.workspace.cases import create_case
+
+    member = make_member("erase-admin", role="administrator")
+    from datetime import date
+
+    case = create_case(member.institution, member.user, trainee_name="A Trainee", trainee_email="", home_country="UG",
+                       stage="student", profile={"citizenships": ["UG"], "stage": "student"},
+                       pathway_id="b1-elective", as_of=date(2026, 12, 1))
+    root = get_user_model().objects.create_superuser("root-erase", "root@example.org", "a long root passphrase 1")
+    client = Client()
+    client.force_login(root)
+    page = client.get(f"/admin/workspace/case/{case.pk}/delete/")
+    assert page.status_code == 403
+    assert client.get(f"/admin/workspace/case/{case.pk}/change/").status_code == 200

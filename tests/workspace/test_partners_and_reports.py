@@ -187,6 +187,14 @@ def test_the_json_export_holds_the_institution_s_data_and_nothing_of_another(cli
     assert data["history"]
 
 
+@pytest.mark.security
+def test_an_identity_number_stored_before_it_was_refused_leaves_the_export_masked(client, coordinator):
+    _student_case(coordinator, _partner(coordinator), TODAY + timedelta(days=100))
+    Case.objects.filter(institution=coordinator.institution).update(trainee_name="Aisha Nakato 123-45-6789")
+    text = client.get("/workspace/export.json").content.decode()
+    assert "123-45-6789" not in text and "Aisha Nakato [identity number removed]" in text
+
+
 def test_an_imported_case_profile_reads_citizenships_no_as_norway_not_false(client, coordinator):
     # JSON as before, or YAML read as YAML 1.2 (rules/yaml12.py), where an unquoted NO is not false
     profile = ("{citizenships: [NO], stage: student, enrolled_in_us_school: false, final_year: true, "

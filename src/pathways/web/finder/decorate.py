@@ -151,12 +151,14 @@ def elsewhere(found, questions: dict, state_names: dict) -> list[dict]:
     out = []
     for p in found:
         missing = [r for r in p.requirements if r.status != "met"]
+        arranged = all(r.kind == "arrangement" for r in missing)  # then the questions only repeat them
         out.append({
             "id": p.id, "name": p.name, "state": state_names.get(p.jurisdiction, p.jurisdiction),
-            "status_text": words.STATUS[p.status], "group": p.group,
+            "status_text": words.STATUS[p.status] if p.status == "open" or not arranged else "Within reach: to arrange",
+            "group": p.group if p.status == "open" or not arranged else "reachable",
             "visa_name": p.visa_name, "authorization_name": p.authorization_name,
             "contact_text": words.contact(p.patient_contact), "summary": p.summary,
             "arrange": [brief(r.text) for r in missing if r.kind == "arrangement"],
-            "ask": [questions.get(f, f) for f in (p.would_take.ask if p.would_take else ())],
+            "ask": [] if arranged else [questions.get(f, f) for f in (p.would_take.ask if p.would_take else ())],
         })
     return out

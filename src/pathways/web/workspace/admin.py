@@ -112,6 +112,11 @@ class CaseAdmin(InstitutionScoped):
     search_fields = ("trainee_name",)
     readonly_fields = ("verdict", "knowledge_key", "change")
 
+    def has_delete_permission(self, request, obj=None):
+        # a case is erased from its page (/workspace/cases/<id>/erase/), which also removes its
+        # documents from disk and the personal values in its history; the admin's delete would not
+        return False
+
 
 @admin.register(ContactLog)
 class ContactLogAdmin(InstitutionScoped):

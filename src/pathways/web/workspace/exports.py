@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.forms.models import model_to_dict
 
 from .models import Agreement, Case, Exchange, HistoryEntry, Member, Partner
+from .sensitive import redact
 
 
 def _plain(value):
@@ -22,8 +23,9 @@ def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if hasattr(value, "name") and hasattr(value, "url"):  # a file: its name only
-        return value.name
-    return value
+        return redact(value.name)
+    # text written before identity numbers were refused still leaves masked
+    return redact(value)
 
 
 def _row(obj, exclude=("institution",)) -> dict:
