@@ -27,6 +27,7 @@ class Kind(str, Enum):
     visas = "visas"
     authorizations = "authorizations"
     pathways = "pathways"
+    reforms = "reforms"
 
 
 def _fail(lines: list[str], code: int = 2) -> None:
@@ -209,6 +210,19 @@ def list_(kind: Kind = typer.Argument(..., help="visas, authorizations or pathwa
                                               "pathways (ca, oh, tn); visas are federal. Default: every state.")) -> None:
     """List the visas, authorizations or pathways of the knowledge base."""
     engine = _engine()
+    if kind.value == "reforms":
+        from pathways.simulation import ReformError
+
+        try:
+            items = engine.reforms()
+        except ReformError as error:
+            _fail([str(p) for p in error.problems])
+        if as_json:
+            _json(items)
+        else:
+            for r in items:
+                sys.stdout.write(f"{r['id']}: {r['name']}\n")
+        return
     items = engine.knowledge(kind.value)
     if state is not None:
         places = _or_fail(lambda: engine.jurisdictions(state))
@@ -273,6 +287,31 @@ def diagram(category: str = typer.Argument(..., help="student, img-under-3 or im
     except OSError as error:
         _fail([f"--output: cannot write {output}: {error.strerror}"])
     sys.stdout.write(f"wrote {output}\n")
+
+
+@app.command()
+def simulate(
+    population: Optional[Path] = typer.Option(None, "--population", help="Profiles: JSON Lines, CSV or Parquet."),
+    synthetic: Optional[int] = typer.Option(None, "--synthetic", help="Draw this many profiles from the marginals."),
+    seed: int = typer.Option(0, "--seed", help="The synthetic population's seed (the same seed, the same people)."),
+    reform: list[str] = typer.Option([], "--reform", help="A reform id (pathways list reforms) or file; repeatable."),
+    param: list[str] = typer.Option([], "--param", help="A reform's parameter: NAME=VALUE or REFORM.NAME=VALUE."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    compare_as_of: Optional[str] = typer.Option(None, "--compare-as-of", help="Compare the baseline on this other "
+                                                "day instead of a reform."),
+    state: Optional[str] = typer.Option(None, "--state", help=STATE_HELP),
+    people: Optional[Path] = typer.Option(None, "--people", help="Write each person's difference to this CSV."),
+    as_json: bool = typer.Option(False, "--json", help="Print the contract's JSON."),
+) -> None:
+    """Count, over a population, who gains hands-on training under reforms (or between two dates)."""
+    from .simulation import run_simulation
+
+    if (population is None) == (synthetic is None):
+        _fail(["give --population FILE or --synthetic N (one of them)"])
+    if compare_as_of is not None and reform:
+        _fail(["--compare-as-of compares two dates of the baseline: give it without --reform"])
+    run_simulation(_engine(), population, synthetic, seed, reform, param, _as_of(as_of), _as_of(compare_as_of),
+                   state, people, as_json, _fail)
 
 
 @app.command()

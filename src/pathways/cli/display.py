@@ -176,3 +176,28 @@ def _facts(value) -> list[str]:
     if isinstance(value, dict):
         return [f"{k}: {v}" for k, v in value.items()]
     return [str(value)]
+
+
+def show_simulation(result: dict) -> None:
+    """The simulation as tables: people by best open contact, then pathways whose count moved."""
+    console = _console()
+    second = result["reform"]
+    title = ("reform " + ", ".join(second["ids"])) if second.get("ids") else f"baseline on {second['as_of']}"
+    console.print(f"{result['population']:,} people, evaluated on {result['as_of']}; compared with {title}")
+    table = Table(title="people by the most patient contact open to them")
+    for column in ("contact", "baseline", "reform", "change"):
+        table.add_column(column, justify="right" if column != "contact" else "left")
+    for level, counts in result["by_contact"].items():
+        table.add_row(level if level != "none" else "none (or nothing open)", f"{counts['baseline']:,}",
+                      f"{counts['reform']:,}", f"{counts['reform'] - counts['baseline']:+,}")
+    console.print(table)
+    console.print(f"gained: {result['gained']:,}   lost: {result['lost']:,}")
+    moved = [(pid, c) for pid, c in result["by_pathway"].items() if c["baseline"] != c["reform"]]
+    if moved:
+        table = Table(title="pathways open to more or fewer people")
+        table.add_column("pathway", no_wrap=True, overflow="fold")
+        for column in ("baseline", "reform", "change"):
+            table.add_column(column, justify="right")
+        for pid, c in sorted(moved, key=lambda item: item[1]["baseline"] - item[1]["reform"]):
+            table.add_row(pid, f"{c['baseline']:,}", f"{c['reform']:,}", f"{c['reform'] - c['baseline']:+,}")
+        console.print(table)

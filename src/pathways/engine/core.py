@@ -170,6 +170,92 @@ class Engine:
                 "citations": a["citations"]})
         return [{**state, "authorizations": by_state.get(state["code"], [])} for state in self.states()]
 
+    # Reforms and simulations ---------------------------------------------------------
+
+    @property
+    def root(self) -> Path:
+        from ..rules.location import KNOWLEDGE_ROOT
+
+        return self._root or KNOWLEDGE_ROOT
+
+    def read_reforms(self, names: Iterable[str], values: Mapping[str, Mapping[str, str]] | None = None) -> list:
+        """Reforms by id (the knowledge base's reforms/) or by file, each with its parameters set:
+        `values` maps a reform id (or "" for every reform that declares the name) to
+        {parameter: text}. ReformError names the file, line and reason."""
+        from ..rules.reform import ReformError, find_reform, read_reform
+        from ..rules.yamlfile import Problem
+
+        found = []
+        for name in names:
+            path = find_reform(name, self.root)
+            if path is None:
+                known = ", ".join(r["id"] for r in self.reforms())
+                raise ReformError([Problem("--reform", None, f"no reform {name!r}; accepted: a reform file, or one of {known}")])
+            reform = read_reform(path)
+            given = {k: v for k, v in (values or {}).get("", {}).items() if k in reform.parameters}
+            given.update((values or {}).get(reform.id, {}))
+            found.append(read_reform(path, given) if given else reform)
+        loose = set((values or {}).get("", {})) - {k for r in found for k in r.parameters}
+        if loose:
+            raise ReformError([Problem("--param", None, f"no reform given declares {', '.join(sorted(loose))}")])
+        return found
+
+    def reforms(self) -> list[dict]:
+        """The reforms the project ships (the article's recommendations), described."""
+        from ..rules.reform import read_reform, shipped_reforms
+
+        return [read_reform(path).describe() for path in shipped_reforms(self.root)]
+
+    def reformed(self, reforms: list, on: date | None = None) -> "Engine":
+        """An engine over the knowledge base with the reforms in force `on` applied, in memory."""
+        from ..rules.reform import apply_reforms
+
+        return Engine(apply_reforms(self.kb, reforms, on))
+
+    def simulate(self, chunks, reforms: list = (), as_of: date | None = None, compare_as_of: date | None = None,
+                 state: str | None = None, on_chunk=None, people=None, income_groups: dict | None = None) -> dict:
+        """Baseline and reform (or the baseline on `compare_as_of`) over a population given in
+        chunks of (flat facts, keys): the contract's simulation JSON (section 6) and more."""
+        from .simulate import Side, report, simulate
+
+        day = self.as_of(None, as_of)
+        places = self.jurisdictions(state)
+        baseline = Side.of(self, day, places)
+        if compare_as_of is not None:
+            other_day = self.as_of(None, compare_as_of)
+            second, second_info = Side.of(self, other_day, places), {"ids": [], "as_of": other_day.isoformat()}
+        else:
+            second = Side.of(self.reformed(list(reforms), day), day, places)
+            second_info = {"ids": [r.id for r in reforms], "as_of": day.isoformat(),
+                           "parameters": {r.id: r.values for r in reforms if r.values}}
+        tally = simulate(chunks, baseline, second, on_chunk, people, income_groups)
+        return report(tally, day, second_info, baseline.ids(), second.ids())
+
+    def population(self, path: Path, chunk: int | None = None):
+        from .population import CHUNK, read_population
+
+        return read_population(Path(path), self.checker, chunk or CHUNK)
+
+    def synthetic_population(self, n: int, seed: int = 0, marginals: str = "would-be-trainees", chunk: int | None = None):
+        from .population import CHUNK, synthetic
+
+        return synthetic(self._population_file(f"{marginals}.yaml"), n, seed, self.checker, chunk or CHUNK)
+
+    def _population_file(self, name: str) -> dict:
+        from ..rules.loader import KnowledgeError
+        from ..rules.yamlfile import read_yaml
+
+        file, problems = read_yaml(self.root / "populations" / name, f"populations/{name}")
+        if file is None:
+            raise KnowledgeError(problems)
+        return file.data
+
+    def income_groups(self) -> dict:
+        """ISO code -> World Bank income group, from knowledge/populations/income-groups.yaml."""
+        if not (self.root / "populations" / "income-groups.yaml").exists():
+            return {}
+        return dict(self._population_file("income-groups.yaml").get("groups", {}))
+
     def state_name(self, code: str) -> str:
         found = self.kb.jurisdictions.get(code)
         return found.name if found else code

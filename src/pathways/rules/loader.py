@@ -77,6 +77,9 @@ _KINDS: list[tuple[str, type[BaseModel], str, str]] = [
     ("context/recommendations.yaml", schema.Recommendation, _LIST, "recommendations"),
 ]
 JURISDICTION_FILE = "jurisdiction.yaml"
+# folders read by their own readers, not loaded as the knowledge base: reforms (rules/reform.py,
+# applied only when asked for) and the synthetic populations' marginals (engine/population.py)
+OWN_READERS = ("reforms", "populations")
 _STATE_KINDS: list[tuple[str, type[BaseModel], str, str]] = [
     ("authorizations/", schema.Authorization, _ONE, "authorizations"),
     ("pathways/", schema.Pathway, _ONE, "pathways"),
@@ -117,7 +120,8 @@ def _unknown_files(root: Path, known: set[Path]) -> list[Problem]:
     return [Problem(str(path.relative_to(root)), 1,
                     "not a knowledge file: YAML is read only in " + ", ".join(places)
                     + f" (a state is a folder with a {JURISDICTION_FILE})")
-            for path in sorted(root.rglob("*.y*ml")) if path not in known]
+            for path in sorted(root.rglob("*.y*ml"))
+            if path not in known and path.relative_to(root).parts[0] not in OWN_READERS]
 
 
 def _validate(file: YamlFile, model, shape: str) -> tuple[list[BaseModel], list[Problem]]:

@@ -1,0 +1,211 @@
+"""Populations for the simulator: profile files (JSON Lines, CSV, Parquet) read in chunks, and
+synthetic populations drawn, seeded, from marginals kept as data (knowledge/populations/).
+
+Every row is checked as a profile (docs/contract.md section 1); a bad row stops the run with its
+line and field, never a guess. Rows come out as the checker's flat facts, with the keys the
+simulator groups by (the person's country).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from ..rules.profile import HOST, FieldProblem, ProfileError
+
+CHUNK = 20_000  # profiles per chunk: bounded memory whatever the file's size
+
+
+class PopulationError(Exception):
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def country_of(facts: dict) -> str | None:
+    """The country a person is counted under: where they live, else their only (or first) nationality."""
+    if facts.get("residence_country"):
+        return facts["residence_country"]
+    held = sorted(facts.get("citizenships") or ())
+    return held[0] if held else None
+
+
+def read_population(path: Path, checker, chunk: int = CHUNK) -> Iterator[tuple[list[dict], list[dict]]]:
+    """Chunks of (flat facts, group keys) from a JSON Lines, CSV or Parquet file."""
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise PopulationError([f"--population: no file {path}"])
+    rows = {".jsonl": _jsonl, ".ndjson": _jsonl, ".json": _jsonl, ".csv": _csv, ".parquet": _parquet}.get(suffix)
+    if rows is None:
+        raise PopulationError([f"--population: {path.name}: accepted: .jsonl (JSON Lines), .csv or .parquet"])
+    facts, keys = [], []
+    for number, data in rows(path, checker):
+        try:
+            checked = checker.check(data).facts
+        except ProfileError as error:
+            raise PopulationError([f"--population: {path.name} row {number}: {p}" for p in error.problems]) from None
+        facts.append(checked)
+        keys.append({"country": country_of(checked)})
+        if len(facts) >= chunk:
+            yield facts, keys
+            facts, keys = [], []
+    if facts:
+        yield facts, keys
+
+
+def _jsonl(path: Path, checker) -> Iterator[tuple[int, Any]]:
+    from ..rules.nesting import loads_json
+
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, loads_json(line)
+            except (ValueError, ProfileError) as error:
+                raise PopulationError([f"--population: {path.name} line {number}: not a JSON profile: {error}"]) from None
+
+
+def _csv(path: Path, checker) -> Iterator[tuple[int, Any]]:
+    """One column per profile field (`host.KEY` for the host's), lists separated by `;`,
+    an empty cell unknown; each cell typed by the fact it names."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        unknown = [c for c in reader.fieldnames or [] if c not in checker.facts]
+        if unknown:
+            raise PopulationError([f"--population: {path.name}: unknown column(s) {', '.join(unknown)}; "
+                                   "accepted: the profile fields (host.KEY for the host's)"])
+        for number, row in enumerate(reader, start=2):
+            yield number, _typed_row(row, checker, f"{path.name} row {number}")
+
+
+def _typed_row(row: dict, checker, where: str) -> dict:
+    out: dict[str, Any] = {}
+    for name, text in row.items():
+        if text is None or text.strip() == "":
+            continue
+        value = _cell(text.strip(), checker.facts[name], name, where)
+        if name.startswith(HOST + "."):
+            out.setdefault(HOST, {})[name[len(HOST) + 1:]] = value
+        else:
+            out[name] = value
+    return out
+
+
+def _cell(text: str, definition, name: str, where: str):
+    kind = definition.type
+    if kind == "bool":
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        raise PopulationError([f"--population: {where}: {name}: {text!r}; accepted: true or false"])
+    if kind == "number":
+        try:
+            return float(text) if "." in text or "e" in text.lower() else int(text)
+        except ValueError:
+            raise PopulationError([f"--population: {where}: {name}: {text!r} is not a number"]) from None
+    if kind in ("codes", "set"):
+        return [part.strip() for part in text.split(";") if part.strip()]
+    return text  # dates and choices: the checker reads and checks them
+
+
+def _parquet(path: Path, checker) -> Iterator[tuple[int, Any]]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        raise PopulationError(["--population: reading Parquet needs pyarrow (pip install pyarrow)"]) from None
+    number = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK):
+        for row in batch.to_pylist():
+            number += 1
+            flat = {k: v for k, v in row.items() if v is not None}
+            data: dict[str, Any] = {}
+            for key, value in flat.items():
+                if key not in checker.facts and key != HOST:
+                    raise PopulationError([f"--population: {path.name}: unknown column {key}"])
+                if isinstance(value, str) and checker.facts.get(key) is not None and checker.facts[key].type in ("codes", "set"):
+                    value = [p.strip() for p in value.split(";") if p.strip()]
+                if key.startswith(HOST + "."):
+                    data.setdefault(HOST, {})[key[len(HOST) + 1:]] = value
+                else:
+                    data[key] = value
+            yield number, data
+
+
+# ------------------------------------------------------------------ synthetic populations
+
+
+def synthetic(marginals: dict, n: int, seed: int, checker, chunk: int = CHUNK) -> Iterator[tuple[list[dict], list[dict]]]:
+    """`n` profiles drawn from `marginals` (a knowledge/populations/ file), reproducibly from `seed`."""
+    rng = np.random.default_rng(seed)
+    countries = marginals["countries"]
+    codes = [c["code"] for c in countries]
+    weights = np.array([float(c["weight"]) for c in countries])
+    weights = weights / weights.sum()
+    cats = list(marginals["categories"])
+    cat_w = np.array([float(marginals["categories"][c]["weight"]) for c in cats])
+    cat_w = cat_w / cat_w.sum()
+    done = 0
+    while done < n:
+        size = min(chunk, n - done)
+        drawn_countries = rng.choice(len(codes), size=size, p=weights)
+        drawn_cats = rng.choice(len(cats), size=size, p=cat_w)
+        facts, keys = [], []
+        for i in range(size):
+            country, category = codes[drawn_countries[i]], cats[drawn_cats[i]]
+            data = _person(rng, marginals, country, category)
+            checked = checker.check(data).facts
+            facts.append(checked)
+            keys.append({"country": country})
+        done += size
+        yield facts, keys
+
+
+def _person(rng, marginals: dict, country: str, category: str) -> dict:
+    data: dict[str, Any] = {"citizenships": [country], "stage": "student" if category == "student" else "graduate"}
+    rules = dict(marginals.get("facts", {}).get(category, {}))
+    rules.update(marginals.get("by_country", {}).get(country, {}))
+    for name, rule in rules.items():
+        if rng.random() < float(rule.get("p_unknown", 0)):
+            continue
+        value = _draw(rng, rule)
+        if value is None:
+            continue
+        if name.startswith(HOST + "."):
+            data.setdefault(HOST, {})[name[len(HOST) + 1:]] = value
+        else:
+            data[name] = value
+    return data
+
+
+def _draw(rng, rule: dict):
+    if "p" in rule:
+        return bool(rng.random() < float(rule["p"]))
+    for key in ("values", "sets"):
+        if key in rule:
+            options = list(rule[key])
+            weights = np.array([float(rule[key][o]) for o in options])
+            pick = options[int(rng.choice(len(options), p=weights / weights.sum()))]
+            if key == "sets":
+                return [s for s in str(pick).split(",") if s]
+            return _number_or_text(pick)
+    if "value" in rule:
+        return rule["value"]
+    return None
+
+
+def _number_or_text(value):
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return value

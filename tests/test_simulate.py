@@ -1,0 +1,189 @@
+"""The reform simulator is correct by construction: for every shipped reform, its counts over
+thousands of drawn people equal those of the per-person engine run on a copy of the knowledge
+base in which the same change was made to the files by hand (not by rules/reform.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from pathways import Engine, Profile
+from pathways.rules.loader import KNOWLEDGE_ROOT, load_knowledge
+from pathways.rules.reform import ReformError, read_reform, shipped_reforms
+
+from .test_properties import _random_profile
+
+DAY = date(2026, 12, 1)
+SHIPPED = shipped_reforms(KNOWLEDGE_ROOT)
+
+
+def _people(engine, n: int, seed: int) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    return [_random_profile(engine, rng) for _ in range(n)]
+
+
+# ---- the same change, made to the files by hand -------------------------------------------
+
+
+def _file_of(root: Path, kb, name: str) -> Path:
+    for attr in ("pathways", "visas", "authorizations", "policies"):
+        if name in getattr(kb, attr):
+            return root / kb.origin[f"{attr}:{name}"]
+    keys = [k for k, a in kb.authorizations.items() if a.code == name]
+    assert len(keys) == 1, name
+    return root / kb.origin[f"authorizations:{keys[0]}"]
+
+
+def _edit(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def _by_hand(reform, root: Path, kb) -> None:
+    """Each change of the reform written into the copy's YAML files."""
+    sources = root / "sources" / f"reform-{reform.id}.yaml"
+    if reform.raw.sources:
+        sources.write_text(yaml.safe_dump({k: {**s.model_dump(mode="json", exclude_none=True),
+                                               "label": s.label or s.title[:60],
+                                               "kind": s.kind if s.kind in _KINDS else "secondary",
+                                               "grade": s.grade or "primary"}
+                                           for k, s in reform.raw.sources.items()}, sort_keys=False))
+    for change in reform.changes:
+        (kind, body), = change.items()
+        if kind in ("replace_requirement", "remove_requirement", "add_requirement"):
+            path = _file_of(root, kb, body["in"])
+
+            def edit(data, kind=kind, body=body):
+                reqs = data.setdefault("requirements", [])
+                index = next((i for i, r in enumerate(reqs) if isinstance(r, dict) and r.get("id") == body["id"]), None)
+                fields = {k: v for k, v in body.items() if k != "in"}
+                if kind == "replace_requirement":
+                    reqs[index].update(fields)
+                elif kind == "remove_requirement":
+                    reqs.pop(index)
+                else:
+                    reqs.append({"cite": [], **fields})
+
+            _edit(path, edit)
+        elif kind == "add":
+            (what, data), = body.items()
+            folder = {"visa": "us/visas", "policy_event": "us/policies",
+                      "authorization": f"{data.get('jurisdiction', 'ca')}/authorizations",
+                      "pathway": f"{data.get('jurisdiction', 'ca')}/pathways"}[what]
+            name = data.get("id") or data.get("code")
+            (root / folder / f"{name}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        elif kind == "end_event":
+            on = body["on"] if isinstance(body["on"], date) else date.fromisoformat(str(body["on"]))
+            _edit(_file_of(root, kb, body["id"]), lambda data: data.__setitem__("ends", on.fromordinal(on.toordinal() - 1)))
+
+
+_KINDS = {"statute", "regulation", "proclamation", "federal-register", "court", "agency-page", "data", "article",
+          "institutional", "secondary", "bill"}
+
+
+def _best(evaluation) -> int:
+    return max((r.pathway.contact_rank for r in evaluation.pathways if r.status == "open"), default=-1)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_each_shipped_reform_counts_as_the_engine_on_a_base_changed_by_hand(path, tmp_path, engine):
+    reform = read_reform(path)
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_ROOT, root)
+    _by_hand(reform, root, engine.kb)
+    by_hand = Engine(load_knowledge(root))
+    people = _people(engine, 2500, seed=hash(reform.id) % 1000)
+    chunks = [(people[i:i + 700], [{"country": None}] * len(people[i:i + 700])) for i in range(0, len(people), 700)]
+    result = engine.simulate(chunks, [reform], DAY)
+
+    opened_before, opened_after, gained, lost = Counter(), Counter(), 0, 0
+    for facts in people:
+        before, after = engine.evaluate(Profile(facts), DAY), by_hand.evaluate(Profile(facts), DAY)
+        opened_before.update(r.pathway.id for r in before.pathways if r.status == "open")
+        opened_after.update(r.pathway.id for r in after.pathways if r.status == "open")
+        gained += _best(after) > _best(before)
+        lost += _best(after) < _best(before)
+    assert {p: c["baseline"] for p, c in result["by_pathway"].items() if c["baseline"]} == dict(opened_before)
+    assert {p: c["reform"] for p, c in result["by_pathway"].items() if c["reform"]} == dict(opened_after)
+    assert (result["gained"], result["lost"]) == (gained, lost)
+    assert result["population"] == len(people)
+    assert sum(c["baseline"] for c in result["by_contact"].values()) == len(people)
+    # the comparison means something only if the reform changed some drawn person's pathways
+    assert any(c["baseline"] != c["reform"] for c in result["by_pathway"].values()), "the reform changed nobody"
+
+
+def test_the_example_reform_opens_the_2113_to_three_years_of_practice(engine):
+    person = {"citizenships": ["KE"], "stage": "graduate", "postgraduate_years": 5, "practice_years": 3,
+              "home_license": True, "current_us_status": "none", "has_ssn_or_itin": False,
+              "host": {"faculty_appointment": True, "employment_sponsorship": True}}
+    facts = engine.check(person).facts
+    reform = engine.read_reforms(["bpc-2113-three-years"])
+    result = engine.simulate([([facts], [{"country": "KE"}])], reform, DAY)
+    assert result["by_pathway"]["h1b-2113"] == {"baseline": 0, "reform": 1} and result["gained"] == 1
+    stricter = engine.read_reforms(["bpc-2113-three-years"], {"": {"years": "4"}})
+    assert engine.simulate([([facts], [{"country": "KE"}])], stricter, DAY)["gained"] == 0
+
+
+def test_a_reform_that_names_what_does_not_exist_is_refused_with_file_and_line(engine, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\nname: Bad\nsummary: {text: x, cite: [article]}\nchanges:\n"
+                   "  - replace_requirement: {in: bpc-2113, id: no-such-requirement, test: 'practice_years >= 1'}\n"
+                   "  - remove_requirement: {in: nowhere, id: x}\n")
+    with pytest.raises(ReformError) as error:
+        engine.reformed(engine.read_reforms([str(bad)]), DAY)
+    text = str(error.value)
+    assert "bad.yaml:5" in text and "no-such-requirement" in text and "bad.yaml:6" in text and "nowhere" in text
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: broken\nname: Broken\nsummary: {text: x, cite: [article]}\nchanges:\n"
+                      "  - replace_requirement: {in: bpc-2113, id: practice-4-years, test: 'practice_years >>= 1'}\n")
+    with pytest.raises(ReformError):
+        engine.reformed(engine.read_reforms([str(broken)]), DAY)
+    assert engine.kb.authorizations["bpc-2113"].requirements[0].test != "practice_years >>= 1"  # never in part
+
+
+def test_simulate_runs_from_the_command_line_with_the_contracts_keys(tmp_path):
+    people = tmp_path / "people.jsonl"
+    people.write_text("\n".join(json.dumps({"citizenships": ["KE"], "stage": "graduate", "postgraduate_years": 5,
+                                            "practice_years": y, "home_license": True, "current_us_status": "none",
+                                            "host": {"faculty_appointment": True, "employment_sponsorship": True}})
+                                for y in (2, 3, 4)) + "\n")
+    run = subprocess.run([sys.executable, "-m", "pathways.cli", "simulate", "--population", str(people),
+                          "--reform", "bpc-2113-three-years", "--as-of", "2026-12-01", "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert set(result) >= {"population", "as_of", "baseline", "reform", "by_pathway", "by_contact", "gained", "lost"}
+    assert result["population"] == 3 and result["gained"] == 1 and result["reform"]["ids"] == ["bpc-2113-three-years"]
+    csv_people = tmp_path / "people.csv"
+    csv_people.write_text("citizenships,stage,postgraduate_years,practice_years,home_license,current_us_status,"
+                          "host.faculty_appointment,host.employment_sponsorship\n"
+                          "KE,graduate,5,3,true,none,true,true\nKE;GB,graduate,5,2,true,none,true,true\n")
+    run = subprocess.run([sys.executable, "-m", "pathways.cli", "simulate", "--population", str(csv_people),
+                          "--reform", "bpc-2113-three-years", "--as-of", "2026-12-01", "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr and json.loads(run.stdout)["gained"] == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text("stage,final_year\nstudent,maybe\n")
+    run = subprocess.run([sys.executable, "-m", "pathways.cli", "simulate", "--population", str(bad), "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "row 2" in run.stderr and "final_year" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_two_dates_are_compared_without_a_reform(engine):
+    """The January 2026 entry restrictions close a Nigerian student's B-1 elective."""
+    facts = engine.check({"citizenships": ["NG"], "stage": "student", "final_year": True, "enrolled_in_us_school": False,
+                          "school_recognized_by_mbc": True, "current_us_status": "none", "us_permanent_resident": False,
+                          "host": {"dean_approved_elective": True}}).facts
+    result = engine.simulate([([facts], [{"country": "NG"}])], [], date(2025, 12, 31), date(2026, 1, 2))
+    assert result["reform"] == {"ids": [], "as_of": "2026-01-02"}
+    assert result["by_pathway"]["b1-elective"] == {"baseline": 1, "reform": 0} and result["lost"] == 1
