@@ -103,7 +103,7 @@ def test_each_shipped_reform_counts_as_the_engine_on_a_base_changed_by_hand(path
     _by_hand(reform, root, engine.kb)
     by_hand = Engine(load_knowledge(root))
     people = _people(engine, 2500, seed=hash(reform.id) % 1000)
-    chunks = [(people[i:i + 700], [{"country": None}] * len(people[i:i + 700])) for i in range(0, len(people), 700)]
+    chunks = [engine.people_chunk(people[i:i + 700]) for i in range(0, len(people), 700)]
     result = engine.simulate(chunks, [reform], DAY)
 
     opened_before, opened_after, gained, lost = Counter(), Counter(), 0, 0
@@ -128,10 +128,10 @@ def test_the_example_reform_opens_the_2113_to_three_years_of_practice(engine):
               "host": {"faculty_appointment": True, "employment_sponsorship": True}}
     facts = engine.check(person).facts
     reform = engine.read_reforms(["bpc-2113-three-years"])
-    result = engine.simulate([([facts], [{"country": "KE"}])], reform, DAY)
+    result = engine.simulate([engine.people_chunk([facts])], reform, DAY)
     assert result["by_pathway"]["h1b-2113"] == {"baseline": 0, "reform": 1} and result["gained"] == 1
     stricter = engine.read_reforms(["bpc-2113-three-years"], {"": {"years": "4"}})
-    assert engine.simulate([([facts], [{"country": "KE"}])], stricter, DAY)["gained"] == 0
+    assert engine.simulate([engine.people_chunk([facts])], stricter, DAY)["gained"] == 0
 
 
 def test_a_reform_that_names_what_does_not_exist_is_refused_with_file_and_line(engine, tmp_path):
@@ -184,6 +184,58 @@ def test_two_dates_are_compared_without_a_reform(engine):
     facts = engine.check({"citizenships": ["NG"], "stage": "student", "final_year": True, "enrolled_in_us_school": False,
                           "school_recognized_by_mbc": True, "current_us_status": "none", "us_permanent_resident": False,
                           "host": {"dean_approved_elective": True}}).facts
-    result = engine.simulate([([facts], [{"country": "NG"}])], [], date(2025, 12, 31), date(2026, 1, 2))
+    result = engine.simulate([engine.people_chunk([facts])], [], date(2025, 12, 31), date(2026, 1, 2))
     assert result["reform"] == {"ids": [], "as_of": "2026-01-02"}
     assert result["by_pathway"]["b1-elective"] == {"baseline": 1, "reform": 0} and result["lost"] == 1
+
+
+def test_a_parquet_population_is_read_in_batches(engine, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"citizenships": "KE", "stage": "graduate", "postgraduate_years": 5, "practice_years": y,
+             "home_license": True, "current_us_status": "none", "host.faculty_appointment": True,
+             "host.employment_sponsorship": True} for y in (1, 2, 3, 3, 4)]
+    path = tmp_path / "people.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    chunks = list(engine.population(path, chunk=2))
+    assert [len(c) for c in chunks] == [2, 2, 1]
+    result = engine.simulate(chunks, engine.read_reforms(["bpc-2113-three-years"]), DAY)
+    assert result["population"] == 5 and result["gained"] == 2 and result["by_country"]["KE"]["people"] == 5
+
+
+def test_synthetic_people_are_valid_profiles_and_the_same_seed_draws_the_same_people(engine):
+    first = list(engine.synthetic_population(3000, seed=11, chunk=1000))
+    again = list(engine.synthetic_population(3000, seed=11, chunk=1000))
+    assert [len(c) for c in first] == [1000, 1000, 1000]
+    for a, b in zip(first, again):
+        assert [a.profile(i) for i in range(0, 1000, 37)] == [b.profile(i) for i in range(0, 1000, 37)]
+    from pathways import Profile
+
+    chunk = first[0]
+    for i in range(0, len(chunk), 10):
+        person = chunk.profile(i)
+        contract = Profile(person).to_contract()
+        assert engine.check(contract).facts == person  # every drawn person is a valid profile
+        if person.get("ecfmg_certified"):
+            assert {"step1", "step2ck"} <= set(person.get("usmle_passed", ()))
+        if person.get("enrolled_in_us_school"):
+            assert person.get("current_us_status") in ("f-1", "j-1-student")
+    # the numpy table of the drawn columns is the table of the same people as profiles
+    people = [chunk.profile(i) for i in range(len(chunk))]
+    rules = engine.rules(DAY)
+    from pathways.engine.vector import evaluate_table
+
+    drawn = evaluate_table(rules, chunk.table(engine.kb.facts, engine.checker.vocabularies))
+    rebuilt = evaluate_table(rules, engine.people_chunk(people).table(engine.kb.facts, engine.checker.vocabularies))
+    assert (drawn == rebuilt).all()
+
+
+def test_a_synthetic_run_counts_by_country_and_income_group(engine):
+    result = engine.simulate(engine.synthetic_population(4000, seed=2), engine.read_reforms(["bpc-2113-three-years"]),
+                             DAY, income_groups=engine.income_groups())
+    assert result["population"] == 4000
+    assert sum(g["people"] for g in result["by_country"].values()) == 4000
+    assert sum(g["people"] for g in result["by_income_group"].values()) == 4000
+    assert {"low", "lower-middle", "upper-middle", "high"} <= set(result["by_income_group"])
+    assert sum(g["people"] for g in result["by_category"].values()) == 4000

@@ -57,6 +57,9 @@ _EXPORTS = {
     "LimitError": "pathways.rules.yaml12",
     "MAX_PROFILE_CHARS": "pathways.rules.yaml12",
     "loads_json": "pathways.rules.nesting",
+    "ReformError": "pathways.rules.reform",
+    "PopulationError": "pathways.engine.population",
+    "country_of": "pathways.engine.population",
     "YAMLError": "pathways.rules.yaml12",
     "ProfileFileError": "pathways.rules.profile_file",
     "CATEGORIES": "pathways.rules.vocabulary",
@@ -91,6 +94,8 @@ if TYPE_CHECKING:  # for type checkers and editors
     from .rules.loader import KnowledgeError  # noqa: F401
     from .rules.profile import EARLIEST, HOST, LATEST, FieldProblem, Profile, ProfileError  # noqa: F401
     from .rules.profile_file import ProfileFileError, read_profile, read_profile_file  # noqa: F401
+    from .engine.population import PopulationError, country_of  # noqa: F401
     from .rules.nesting import loads_json  # noqa: F401
+    from .rules.reform import ReformError  # noqa: F401
     from .rules.yaml12 import MAX_PROFILE_CHARS, LimitError, YAMLError, load_yaml  # noqa: F401
     from .rules.vocabulary import CATEGORIES, CONTACT_LEVELS  # noqa: F401

@@ -211,7 +211,7 @@ def list_(kind: Kind = typer.Argument(..., help="visas, authorizations or pathwa
     """List the visas, authorizations or pathways of the knowledge base."""
     engine = _engine()
     if kind.value == "reforms":
-        from pathways.simulation import ReformError
+        from pathways import ReformError
 
         try:
             items = engine.reforms()

@@ -23,7 +23,7 @@ def parse_params(params: list[str], fail) -> dict[str, dict[str, str]]:
 def run_simulation(engine, population, synthetic, seed, reform_names, params, as_of, compare_as_of, state,
                    people_path, as_json, fail) -> None:
     from pathways import ProfileError
-    from pathways.simulation import PopulationError, ReformError
+    from pathways import PopulationError, ReformError
 
     try:
         reforms = engine.read_reforms(reform_names, parse_params(params, fail))
@@ -93,15 +93,15 @@ def _people_writer(path: Path, fail):
     def level(rank: int) -> str:
         return CONTACT_LEVELS[rank] if rank >= 0 else "nothing open"
 
-    def write(facts, keys, before, after, b_ids, r_ids, b_open, r_open):
+    def write(chunk, before, after, b_ids, r_ids, b_open, r_open):
         b_index = {pid: j for j, pid in enumerate(b_ids)}
         r_index = {pid: j for j, pid in enumerate(r_ids)}
-        for i in range(len(facts)):
+        for i in range(len(chunk)):
             seen["rows"] += 1
             opened = [p for p, j in r_index.items() if r_open[i, j] and not (p in b_index and b_open[i, b_index[p]])]
             closed = [p for p, j in b_index.items() if b_open[i, j] and not (p in r_index and r_open[i, r_index[p]])]
             change = "gained" if after[i] > before[i] else "lost" if after[i] < before[i] else ""
-            out.writerow([seen["rows"], keys[i].get("country") or "", level(int(before[i])), level(int(after[i])), change,
+            out.writerow([seen["rows"], chunk.countries[i] or "", level(int(before[i])), level(int(after[i])), change,
                           ";".join(opened), ";".join(closed)])
 
     return write, handle

@@ -215,7 +215,8 @@ class Engine:
     def simulate(self, chunks, reforms: list = (), as_of: date | None = None, compare_as_of: date | None = None,
                  state: str | None = None, on_chunk=None, people=None, income_groups: dict | None = None) -> dict:
         """Baseline and reform (or the baseline on `compare_as_of`) over a population given in
-        chunks of (flat facts, keys): the contract's simulation JSON (section 6) and more."""
+        chunks (`population`, `synthetic_population`, or `people_chunk` of checked profiles): the
+        contract's simulation JSON (section 6) and more."""
         from .simulate import Side, report, simulate
 
         day = self.as_of(None, as_of)
@@ -231,15 +232,22 @@ class Engine:
         tally = simulate(chunks, baseline, second, on_chunk, people, income_groups)
         return report(tally, day, second_info, baseline.ids(), second.ids())
 
+    @staticmethod
+    def people_chunk(facts: list) -> object:
+        """Checked people (Profile.facts) as one chunk for `simulate`."""
+        from .population import FactsChunk
+
+        return FactsChunk(list(facts))
+
     def population(self, path: Path, chunk: int | None = None):
         from .population import CHUNK, read_population
 
         return read_population(Path(path), self.checker, chunk or CHUNK)
 
     def synthetic_population(self, n: int, seed: int = 0, marginals: str = "would-be-trainees", chunk: int | None = None):
-        from .population import CHUNK, synthetic
+        from .synthetic import CHUNK, draw
 
-        return synthetic(self._population_file(f"{marginals}.yaml"), n, seed, self.checker, chunk or CHUNK)
+        return draw(self._population_file(f"{marginals}.yaml"), n, seed, self.kb.facts, chunk or CHUNK)
 
     def _population_file(self, name: str) -> dict:
         from ..rules.loader import KnowledgeError

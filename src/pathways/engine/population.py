@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from ..rules.profile import HOST, FieldProblem, ProfileError
+from ..rules.profile import HOST, ProfileError
 
 CHUNK = 20_000  # profiles per chunk: bounded memory whatever the file's size
 
@@ -36,27 +36,46 @@ def country_of(facts: dict) -> str | None:
     return held[0] if held else None
 
 
-def read_population(path: Path, checker, chunk: int = CHUNK) -> Iterator[tuple[list[dict], list[dict]]]:
-    """Chunks of (flat facts, group keys) from a JSON Lines, CSV or Parquet file."""
+class FactsChunk:
+    """Checked people as flat facts, with the country each is counted under."""
+
+    def __init__(self, facts: list[dict], countries=None):
+        self.facts = facts
+        self.n = len(facts)
+        self.countries = np.array([country_of(f) or "unknown" for f in facts] if countries is None else countries,
+                                  dtype=object)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def table(self, definitions, vocabularies):
+        from .vector import ProfileTable
+
+        return ProfileTable(self.facts, definitions, vocabularies)
+
+    def profile(self, i: int) -> dict:
+        return self.facts[i]
+
+
+def read_population(path: Path, checker, chunk: int = CHUNK) -> Iterator[FactsChunk]:
+    """Chunks of checked people from a JSON Lines, CSV or Parquet file."""
     suffix = path.suffix.lower()
     if not path.exists():
         raise PopulationError([f"--population: no file {path}"])
     rows = {".jsonl": _jsonl, ".ndjson": _jsonl, ".json": _jsonl, ".csv": _csv, ".parquet": _parquet}.get(suffix)
     if rows is None:
         raise PopulationError([f"--population: {path.name}: accepted: .jsonl (JSON Lines), .csv or .parquet"])
-    facts, keys = [], []
+    facts = []
     for number, data in rows(path, checker):
         try:
-            checked = checker.check(data).facts
+            facts.append(checker.check(data).facts)
         except ProfileError as error:
             raise PopulationError([f"--population: {path.name} row {number}: {p}" for p in error.problems]) from None
-        facts.append(checked)
-        keys.append({"country": country_of(checked)})
         if len(facts) >= chunk:
-            yield facts, keys
-            facts, keys = [], []
+            yield FactsChunk(facts)
+            facts = []
     if facts:
-        yield facts, keys
+        yield FactsChunk(facts)
 
 
 def _jsonl(path: Path, checker) -> Iterator[tuple[int, Any]]:
@@ -135,77 +154,3 @@ def _parquet(path: Path, checker) -> Iterator[tuple[int, Any]]:
                 else:
                     data[key] = value
             yield number, data
-
-
-# ------------------------------------------------------------------ synthetic populations
-
-
-def synthetic(marginals: dict, n: int, seed: int, checker, chunk: int = CHUNK) -> Iterator[tuple[list[dict], list[dict]]]:
-    """`n` profiles drawn from `marginals` (a knowledge/populations/ file), reproducibly from `seed`."""
-    rng = np.random.default_rng(seed)
-    countries = marginals["countries"]
-    codes = [c["code"] for c in countries]
-    weights = np.array([float(c["weight"]) for c in countries])
-    weights = weights / weights.sum()
-    cats = list(marginals["categories"])
-    cat_w = np.array([float(marginals["categories"][c]["weight"]) for c in cats])
-    cat_w = cat_w / cat_w.sum()
-    done = 0
-    while done < n:
-        size = min(chunk, n - done)
-        drawn_countries = rng.choice(len(codes), size=size, p=weights)
-        drawn_cats = rng.choice(len(cats), size=size, p=cat_w)
-        facts, keys = [], []
-        for i in range(size):
-            country, category = codes[drawn_countries[i]], cats[drawn_cats[i]]
-            data = _person(rng, marginals, country, category)
-            checked = checker.check(data).facts
-            facts.append(checked)
-            keys.append({"country": country})
-        done += size
-        yield facts, keys
-
-
-def _person(rng, marginals: dict, country: str, category: str) -> dict:
-    data: dict[str, Any] = {"citizenships": [country], "stage": "student" if category == "student" else "graduate"}
-    rules = dict(marginals.get("facts", {}).get(category, {}))
-    rules.update(marginals.get("by_country", {}).get(country, {}))
-    for name, rule in rules.items():
-        if rng.random() < float(rule.get("p_unknown", 0)):
-            continue
-        value = _draw(rng, rule)
-        if value is None:
-            continue
-        if name.startswith(HOST + "."):
-            data.setdefault(HOST, {})[name[len(HOST) + 1:]] = value
-        else:
-            data[name] = value
-    return data
-
-
-def _draw(rng, rule: dict):
-    if "p" in rule:
-        return bool(rng.random() < float(rule["p"]))
-    for key in ("values", "sets"):
-        if key in rule:
-            options = list(rule[key])
-            weights = np.array([float(rule[key][o]) for o in options])
-            pick = options[int(rng.choice(len(options), p=weights / weights.sum()))]
-            if key == "sets":
-                return [s for s in str(pick).split(",") if s]
-            return _number_or_text(pick)
-    if "value" in rule:
-        return rule["value"]
-    return None
-
-
-def _number_or_text(value):
-    if isinstance(value, (int, float)):
-        return value
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            return value

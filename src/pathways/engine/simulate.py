@@ -42,14 +42,14 @@ class Side:
     def ids(self) -> list[str]:
         return [self.rules.pathways[j].id for j in self.columns]
 
-    def evaluate(self, facts: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def evaluate(self, chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(open matrix people x counted pathways, best open contact rank per person, category index)."""
-        table = ProfileTable(facts, self.facts, self.vocabularies)
+        table = chunk.table(self.facts, self.vocabularies)
         values = evaluate_table(self.rules, table)
         statuses = pathway_statuses(self.rules, values)[:, self.columns]
         opened = statuses == 0
-        best = np.where(opened, self.ranks[None, :], -1).max(axis=1) if len(self.columns) else np.full(len(facts), -1)
-        category = np.full(len(facts), -1, dtype=np.int64)
+        best = np.where(opened, self.ranks[None, :], -1).max(axis=1) if len(self.columns) else np.full(len(chunk), -1)
+        category = np.full(len(chunk), -1, dtype=np.int64)
         for i, (_, slot) in enumerate(self.rules.categories):
             category = np.where((category < 0) & (values[:, slot] == 1), i, category)
         return opened, best, category
@@ -75,18 +75,17 @@ def _level(rank: int) -> str:
     return CONTACT_LEVELS[max(rank, 0)]
 
 
-def simulate(chunks: Iterable[tuple[list[dict], list[dict]]], baseline: Side, reform: Side,
-             on_chunk: Callable[[int], None] | None = None, people: Callable | None = None,
-             income_groups: dict | None = None) -> Tally:
-    """Count a population given in chunks of (flat facts, group keys) under both sides."""
+def simulate(chunks: Iterable, baseline: Side, reform: Side, on_chunk: Callable[[int], None] | None = None,
+             people: Callable | None = None, income_groups: dict | None = None) -> Tally:
+    """Count a population given in chunks (engine/population.py's FactsChunk, engine/synthetic.py's
+    ArrayChunk) under both sides."""
     tally = Tally()
     b_ids, r_ids = baseline.ids(), reform.ids()
     categories = [c for c, _ in baseline.rules.categories]
-    for facts, keys in chunks:
-        b_open, b_best, category = baseline.evaluate(facts)
-        r_open, r_best, _ = reform.evaluate(facts)
-        n = len(facts)
-        tally.population += n
+    for chunk in chunks:
+        b_open, b_best, category = baseline.evaluate(chunk)
+        r_open, r_best, _ = reform.evaluate(chunk)
+        tally.population += len(chunk)
         for j, pid in enumerate(b_ids):
             tally.baseline_open[pid] += int(b_open[:, j].sum())
         for j, pid in enumerate(r_ids):
@@ -98,28 +97,28 @@ def simulate(chunks: Iterable[tuple[list[dict], list[dict]]], baseline: Side, re
         up, down = r_best > b_best, r_best < b_best
         tally.gained += int(up.sum())
         tally.lost += int(down.sum())
-        _groups(tally, keys, category, categories, b_best, r_best, up, down, income_groups or {})
+        labels = {"category": np.array(categories + ["unknown"], dtype=object)[category],
+                  "country": chunk.countries}
+        labels["income_group"] = np.array([(income_groups or {}).get(c, "unknown") for c in chunk.countries], dtype=object)
+        _groups(tally, labels, b_best, r_best, up, down)
         _why(tally, up, b_ids, r_ids, b_open, r_open)
         if people is not None:
-            people(facts, keys, b_best, r_best, b_ids, r_ids, b_open, r_open)
+            people(chunk, b_best, r_best, b_ids, r_ids, b_open, r_open)
         if on_chunk:
-            on_chunk(n)
+            on_chunk(len(chunk))
     return tally
 
 
-def _groups(tally, keys, category, categories, before, after, up, down, income_groups) -> None:
-    hands_before, hands_after = before >= HANDS_ON, after >= HANDS_ON
-    labels = {"category": [categories[c] if c >= 0 else "unknown" for c in category],
-              "country": [k.get("country") or "unknown" for k in keys]}
-    labels["income_group"] = [income_groups.get(c, "unknown") for c in labels["country"]]
+def _groups(tally, labels: dict, before, after, up, down) -> None:
+    """People, hands-on care before and after, gains and losses, per value of each label."""
+    measures = {"people": np.ones(len(before), dtype=np.int64), "baseline_hands_on": before >= HANDS_ON,
+                "reform_hands_on": after >= HANDS_ON, "gained": up, "lost": down}
     for kind, values in labels.items():
-        for i, value in enumerate(values):
-            counter = tally.groups.setdefault((kind, value), Counter())
-            counter["people"] += 1
-            counter["baseline_hands_on"] += int(hands_before[i])
-            counter["reform_hands_on"] += int(hands_after[i])
-            counter["gained"] += int(up[i])
-            counter["lost"] += int(down[i])
+        keys, inverse = np.unique(values.astype(str), return_inverse=True)
+        for measure, flags in measures.items():
+            sums = np.bincount(inverse, weights=flags.astype(np.int64), minlength=len(keys))
+            for key, total in zip(keys, sums):
+                tally.groups.setdefault((kind, key), Counter())[measure] += int(total)
 
 
 def _why(tally, up, b_ids, r_ids, b_open, r_open) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_interview, views_knowledge, views_result
+from . import views_interview, views_knowledge, views_result, views_simulate
 
 app_name = "finder"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("result.json", views_result.result_json, name="result-json"),
     path("result.pdf", views_result.result_pdf, name="result-pdf"),
     path("profile.yaml", views_result.profile_yaml, name="profile-yaml"),
+    path("simulate/", views_simulate.simulate_page, name="simulate"),
+    path("simulate.csv", views_simulate.simulate_csv, name="simulate-csv"),
+    path("simulate.pdf", views_simulate.simulate_pdf, name="simulate-pdf"),
     path("knowledge/", views_knowledge.knowledge, name="knowledge"),
     path("knowledge/figures/<str:category>.svg", views_knowledge.figure, name="figure"),
     path("knowledge/states/", views_knowledge.states, name="states"),

@@ -1,0 +1,195 @@
+"""The advocates' page: choose reforms and their parameters, run them over a synthetic
+population, read the table and the charts, take the CSV or the policy brief (PDF). One run of
+`Engine.simulate` behind all three."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from pathways import CONTACT_LEVELS, PopulationError, ProfileError, ReformError
+
+from ...present.charts import PALETTE, Series, grouped_bars
+from ..engine import get_engine
+from .answers import MAX_VALUE_CHARS, read_query
+
+PEOPLE_DEFAULT, PEOPLE_MAX = 10_000, 20_000  # a page's run: about a second of one worker
+
+
+class _Bad(ValueError):
+    pass
+
+
+def _form(request: HttpRequest) -> dict:
+    """The choices in the query string, checked: reforms, parameters, people, seed, dates."""
+    engine = get_engine()
+    pairs = read_query(request.META.get("QUERY_STRING", ""), 200)
+    shipped = {r["id"]: r for r in engine.reforms()}
+    chosen = [v for k, v in pairs if k == "reform"]
+    unknown = [r for r in chosen if r not in shipped]
+    if unknown:
+        raise _Bad(f"reform: {', '.join(unknown)} is not a shipped reform; accepted: {', '.join(shipped)}")
+    values: dict[str, dict[str, str]] = {}
+    for key, value in pairs:
+        if key.startswith("param.") and value.strip():
+            _, reform, name = (key.split(".", 2) + ["", ""])[:3]
+            if reform in chosen:
+                values.setdefault(reform, {})[name] = value.strip()[:MAX_VALUE_CHARS]
+    given = dict(pairs)
+    people = _number(given.get("people", ""), PEOPLE_DEFAULT, 1, PEOPLE_MAX, "people")
+    seed = _number(given.get("seed", ""), 1, 0, 2**31 - 1, "seed")
+    as_of = _day(given.get("as_of", ""), "as_of")
+    compare = _day(given.get("compare_as_of", ""), "compare_as_of")
+    if compare and chosen:
+        raise _Bad("compare_as_of: compares two dates of today's law; choose it without reforms")
+    return {"shipped": shipped, "chosen": chosen, "values": values, "people": people, "seed": seed,
+            "as_of": as_of, "compare_as_of": compare, "run": "run" in given}
+
+
+def _number(text: str, default: int, low: int, high: int, field: str) -> int:
+    if not text.strip():
+        return default
+    if not text.strip().isdigit() or not low <= int(text) <= high:
+        raise _Bad(f"{field}: {text!r}; accepted: a whole number from {low:,} to {high:,}")
+    return int(text)
+
+
+def _day(text: str, field: str):
+    if not text.strip():
+        return None
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise _Bad(f"{field}: {text!r}; accepted: an ISO date such as 2026-12-01") from None
+    from pathways import EARLIEST, LATEST
+
+    if not EARLIEST <= day <= LATEST:
+        raise _Bad(f"{field}: {day}; accepted: {EARLIEST} to {LATEST}")
+    return day
+
+
+def _run(form: dict) -> dict:
+    engine = get_engine()
+    reforms = engine.read_reforms(form["chosen"], form["values"])
+    chunks = engine.synthetic_population(form["people"], form["seed"])
+    result = engine.simulate(chunks, reforms, form["as_of"], form["compare_as_of"], None,
+                             income_groups=engine.income_groups())
+    return {"result": result, "reforms": [r.describe() for r in reforms], "sources": _sources(engine, reforms)}
+
+
+def _sources(engine, reforms) -> list[dict]:
+    seen, out = set(), []
+    for r in reforms:
+        for sid in list(r.citations) + [c for change in r.changes for c in _cites(change)]:
+            source = r.sources.get(sid) or engine.kb.sources.get(sid)
+            if source is not None and sid not in seen:
+                seen.add(sid)
+                out.append({"id": sid, "label": source.label, "title": source.title, "address": source.address,
+                            "checked": source.checked.isoformat()})
+    return out
+
+
+def _cites(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "cite" and isinstance(v, list):
+                yield from v
+            else:
+                yield from _cites(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _cites(v)
+
+
+def _charts(result: dict) -> list[str]:
+    before, after = Series("Today's law", PALETTE[0]), Series("With the reform" if result["reform"]["ids"]
+                                                               else f"On {result['reform']['as_of']}", PALETTE[1])
+    levels = [(level if level != "none" else "none, or nothing open",
+               [result["by_contact"][level]["baseline"], result["by_contact"][level]["reform"]]) for level in CONTACT_LEVELS]
+    charts = [grouped_bars("contact", "People by the most patient contact open to them",
+                           "For each level of patient contact, how many people it is the most open to them, "
+                           "today (blue) and with the reform (orange).", levels, [before, after])]
+    for kind, title in (("income_group", "Hands-on care by World Bank income group"),
+                        ("country", "Hands-on care by country (the 12 largest groups)")):
+        groups = sorted(result.get(f"by_{kind}", {}).items(), key=lambda item: -item[1]["people"])[:12]
+        rows = [(key, [g["baseline_hands_on"], g["reform_hands_on"]]) for key, g in groups]
+        charts.append(grouped_bars(kind, title, f"For each {kind.replace('_', ' ')}, how many people could give "
+                                   "supervised or independent care, today (blue) and with the reform (orange).",
+                                   rows, [before, after]))
+    return charts
+
+
+def _context(request: HttpRequest) -> tuple[dict, int]:
+    try:
+        form = _form(request)
+    except (_Bad, ProfileError) as error:
+        return {"error": str(error), "form": None}, 400
+    context = {"form": form, "query": request.META.get("QUERY_STRING", "")}
+    if form["run"]:
+        try:
+            context.update(_run(form))
+        except (ReformError, PopulationError, ProfileError) as error:
+            return {**context, "error": str(error)}, 400
+        context["charts"] = _charts(context["result"])
+        context["moved"] = sorted(((pid, c) for pid, c in context["result"]["by_pathway"].items()
+                                   if c["baseline"] != c["reform"]), key=lambda item: item[1]["baseline"] - item[1]["reform"])
+        context["contact_rows"] = [(level, c["baseline"], c["reform"], c["reform"] - c["baseline"])
+                                   for level, c in context["result"]["by_contact"].items()]
+    return context, 200
+
+
+def simulate_page(request: HttpRequest) -> HttpResponse:
+    context, status = _context(request)
+    return render(request, "finder/simulate.html", context, status=status)
+
+
+def simulate_csv(request: HttpRequest) -> HttpResponse:
+    """The counts as rows: what, key, baseline, reform (pathways, contact levels, groups)."""
+    context, status = _context(request)
+    if status != 200 or "result" not in context:
+        return HttpResponse(context.get("error") or "Choose reforms and add run=1.", status=400,
+                            content_type="text/plain; charset=utf-8")
+    result, out = context["result"], io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["what", "key", "baseline", "reform"])
+    for pid, c in result["by_pathway"].items():
+        writer.writerow(["pathway open", pid, c["baseline"], c["reform"]])
+    for level, c in result["by_contact"].items():
+        writer.writerow(["most contact open", level, c["baseline"], c["reform"]])
+    for kind in ("category", "income_group", "country"):
+        for key, g in result.get(f"by_{kind}", {}).items():
+            writer.writerow([f"hands-on care by {kind.replace('_', ' ')}", key, g["baseline_hands_on"], g["reform_hands_on"]])
+    writer.writerow(["gained", "", "", result["gained"]])
+    writer.writerow(["lost", "", "", result["lost"]])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="exchange-pathways-simulation.csv"'
+    return response
+
+
+def simulate_pdf(request: HttpRequest) -> HttpResponse:
+    """The policy brief: the reforms in words with their sources, the table and the charts."""
+    from . import pdf
+
+    context, status = _context(request)
+    if status != 200 or "result" not in context:
+        return HttpResponse(context.get("error") or "Choose reforms and add run=1.", status=400,
+                            content_type="text/plain; charset=utf-8")
+    if not pdf.available():
+        return HttpResponse("The PDF needs the Pango library on the server.", status=503,
+                            content_type="text/plain; charset=utf-8")
+    wait = pdf.render_refused(pdf.client_address(request))
+    if wait is not None:
+        response = HttpResponse(f"Too many PDFs for this address; try again in {wait} seconds.", status=429,
+                                content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(wait)
+        return response
+    html = render_to_string("finder/simulate.html", {**context, "pdf": True}, request)
+    response = HttpResponse(pdf.html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="exchange-pathways-policy-brief.pdf"'
+    return response
+
