@@ -200,6 +200,27 @@ class Engine:
             raise ReformError([Problem("--param", None, f"no reform given declares {', '.join(sorted(loose))}")])
         return found
 
+    def reform_sources(self, reforms: list) -> list[dict]:
+        """Every source the reforms cite (their own or the knowledge base's), once each, in order."""
+        seen, out = set(), []
+
+        def cited(value):
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    yield from (v if k == "cite" and isinstance(v, list) else cited(v))
+            elif isinstance(value, list):
+                for v in value:
+                    yield from cited(v)
+
+        for r in reforms:
+            for sid in [*r.citations, *cited(r.changes)]:
+                source = r.sources.get(sid) or self.kb.sources.get(sid)
+                if source is not None and sid not in seen:
+                    seen.add(sid)
+                    out.append({"id": sid, "label": source.label, "title": source.title, "address": source.address,
+                                "checked": source.checked.isoformat()})
+        return out
+
     def reforms(self) -> list[dict]:
         """The reforms the project ships (the article's recommendations), described."""
         from ..rules.reform import read_reform, shipped_reforms

@@ -79,31 +79,7 @@ def _run(form: dict) -> dict:
     chunks = engine.synthetic_population(form["people"], form["seed"])
     result = engine.simulate(chunks, reforms, form["as_of"], form["compare_as_of"], None,
                              income_groups=engine.income_groups())
-    return {"result": result, "reforms": [r.describe() for r in reforms], "sources": _sources(engine, reforms)}
-
-
-def _sources(engine, reforms) -> list[dict]:
-    seen, out = set(), []
-    for r in reforms:
-        for sid in list(r.citations) + [c for change in r.changes for c in _cites(change)]:
-            source = r.sources.get(sid) or engine.kb.sources.get(sid)
-            if source is not None and sid not in seen:
-                seen.add(sid)
-                out.append({"id": sid, "label": source.label, "title": source.title, "address": source.address,
-                            "checked": source.checked.isoformat()})
-    return out
-
-
-def _cites(value):
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k == "cite" and isinstance(v, list):
-                yield from v
-            else:
-                yield from _cites(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _cites(v)
+    return {"result": result, "reforms": [r.describe() for r in reforms], "sources": engine.reform_sources(reforms)}
 
 
 def _charts(result: dict) -> list[str]:
