@@ -255,7 +255,10 @@ def show(item_id: str = typer.Argument(..., metavar="ID", help="A visa code, aut
 @kb_app.command("check")
 def kb_check(today: Optional[str] = typer.Option(None, "--today", help="Judge staleness as of this date (default: today).")) -> None:
     """Check every knowledge file: schema, references, citations, tests; list stale sources."""
-    problems = _engine().check_knowledge(today=_as_of(today))
+    engine = _engine()
+    problems = engine.check_knowledge(today=_as_of(today))
+    if not any(p.severity == "error" for p in problems):
+        problems += engine.check_reforms()  # each shipped reform applied over the base
     errors = [p for p in problems if p.severity == "error"]
     stale = [p for p in problems if p.severity == "stale"]
     for p in errors:

@@ -185,13 +185,20 @@ class Engine:
         from ..rules.reform import ReformError, find_reform, read_reform
         from ..rules.yamlfile import Problem
 
-        found = []
-        for name in names:
+        found, wanted = [], list(names)
+        while wanted:
+            name = wanted.pop(0)
             path = find_reform(name, self.root)
             if path is None:
                 known = ", ".join(r["id"] for r in self.reforms())
                 raise ReformError([Problem("--reform", None, f"no reform {name!r}; accepted: a reform file, or one of {known}")])
             reform = read_reform(path)
+            if any(r.id == reform.id for r in found):
+                continue
+            missing = [r for r in reform.requires if not any(f.id == r for f in found)]
+            if missing:  # what it builds on comes first
+                wanted = missing + [name] + wanted
+                continue
             given = {k: v for k, v in (values or {}).get("", {}).items() if k in reform.parameters}
             given.update((values or {}).get(reform.id, {}))
             found.append(read_reform(path, given) if given else reform)
@@ -199,6 +206,18 @@ class Engine:
         if loose:
             raise ReformError([Problem("--param", None, f"no reform given declares {', '.join(sorted(loose))}")])
         return found
+
+    def check_reforms(self) -> list:
+        """Problems (file, line, reason) of the shipped reforms, each applied with what it builds on."""
+        from ..rules.reform import ReformError, shipped_reforms
+
+        problems = []
+        for path in shipped_reforms(self.root):
+            try:
+                self.reformed(self.read_reforms([path.stem]))
+            except ReformError as error:
+                problems += error.problems
+        return problems
 
     def reform_sources(self, reforms: list) -> list[dict]:
         """Every source the reforms cite (their own or the knowledge base's), once each, in order."""

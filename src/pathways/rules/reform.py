@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, TypeAdapter, ValidationError
 
 from . import schema
 from .vocabulary import DEFAULT_JURISDICTION, authorization_key
@@ -56,13 +56,19 @@ class Parameter(_Strict):
     maximum: float | None = None
 
 
+ParameterName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
 class ReformFile(_Strict):
     id: schema.Slug
     name: str
     summary: schema.Fact
     sources: dict[schema.Slug, ReformSource] = {}
     effective: date | None = None
-    parameters: dict[schema.Slug, Parameter] = {}
+    parameters: dict[ParameterName, Parameter] = {}
+    # other reforms this one builds on (a pathway pairing two reforms' new visa and permit):
+    # applied first, with their defaults, whenever this one is asked for
+    requires: list[schema.Slug] = []
     changes: list[dict[str, Any]]
 
 
@@ -90,6 +96,7 @@ class Reform:
     file: YamlFile
     path: str
     raw: ReformFile = field(repr=False, default=None)
+    requires: tuple[str, ...] = ()
 
     def applies_on(self, day: date) -> bool:
         return self.effective is None or day >= self.effective
@@ -99,7 +106,8 @@ class Reform:
                 "effective": self.effective.isoformat() if self.effective else None,
                 "parameters": {k: {"default": p.default, "value": self.values[k], "text": p.text, "type": p.type}
                                for k, p in self.parameters.items()},
-                "changes": [next(iter(c)) for c in self.changes], "file": self.path}
+                "changes": [next(iter(c)) for c in self.changes], "requires": list(self.requires),
+                "file": Path(self.path).name}
 
 
 def shipped_reforms(root: Path) -> list[Path]:
@@ -145,7 +153,7 @@ def read_reform(path: Path, values: dict[str, str] | None = None) -> Reform:
                                   how_checked=s.how_checked)
                for sid, s in raw.sources.items()}
     return Reform(raw.id, raw.name, raw.summary.text, tuple(raw.summary.cite), raw.effective, dict(raw.parameters),
-                  chosen, changes, sources, file, name, raw)
+                  chosen, changes, sources, file, name, raw, tuple(raw.requires))
 
 
 def _parameter_values(raw: ReformFile, given: dict[str, str], name: str, file: YamlFile):

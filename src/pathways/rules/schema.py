@@ -46,7 +46,7 @@ class Source(Strict):
     address: str
     kind: Literal[
         "statute", "regulation", "proclamation", "federal-register", "court",
-        "agency-page", "data", "article", "institutional", "secondary",
+        "agency-page", "data", "article", "institutional", "secondary", "bill",
     ]
     grade: Literal["primary", "institutional", "secondary"]
     checked: date  # the day the source was last checked for the facts citing it
