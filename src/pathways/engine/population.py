@@ -56,6 +56,10 @@ class FactsChunk:
     def profile(self, i: int) -> dict:
         return self.facts[i]
 
+    def country_labels(self) -> tuple[tuple[str, ...], np.ndarray]:
+        names, index = np.unique(self.countries.astype(str), return_inverse=True)
+        return tuple(names), index
+
 
 def read_population(path: Path, checker, chunk: int = CHUNK) -> Iterator[FactsChunk]:
     """Chunks of checked people from a JSON Lines, CSV or Parquet file."""

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..rules.vocabulary import CONTACT_LEVELS
 from .compiled import Rules
-from .vector import ProfileTable, evaluate_table, pathway_statuses
+from .vector import truths
 
 
 @dataclass
@@ -30,28 +30,40 @@ class Side:
     ranks: np.ndarray  # their contact ranks
     vocabularies: dict
     facts: dict
+    slots: tuple = ()  # the tests a status reads: the categories' and the counted pathways' requirements
 
     @classmethod
     def of(cls, engine, day: date, jurisdictions) -> "Side":
         rules = engine.rules(day)
         keep = [j for j, p in enumerate(rules.pathways) if jurisdictions is None or p.jurisdiction in jurisdictions]
+        slots = sorted({slot for _, slot in rules.categories}
+                       | {r.slot for j in keep for r in rules.pathways[j].requirements})
         return cls(rules, np.array(keep, dtype=np.int64),
                    np.array([rules.pathways[j].contact_rank for j in keep], dtype=np.int64),
-                   engine.checker.vocabularies, engine.kb.facts)
+                   engine.checker.vocabularies, engine.kb.facts, tuple(slots))
 
     def ids(self) -> list[str]:
         return [self.rules.pathways[j].id for j in self.columns]
 
     def evaluate(self, chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(open matrix people x counted pathways, best open contact rank per person, category index)."""
+        """(open matrix people x counted pathways, best open contact rank per person, category index).
+        A pathway is open where every one of its requirements is true (categories included)."""
         table = chunk.table(self.facts, self.vocabularies)
-        values = evaluate_table(self.rules, table)
-        statuses = pathway_statuses(self.rules, values)[:, self.columns]
-        opened = statuses == 0
-        best = np.where(opened, self.ranks[None, :], -1).max(axis=1) if len(self.columns) else np.full(len(chunk), -1)
-        category = np.full(len(chunk), -1, dtype=np.int64)
+        true = truths(self.rules, table)
+        n = len(chunk)
+        opened = np.empty((n, len(self.columns)), dtype=bool)
+        for k, j in enumerate(self.columns):
+            requirements = self.rules.pathways[j].requirements
+            acc = true(requirements[0].slot).copy()
+            for r in requirements[1:]:
+                acc &= true(r.slot)
+            opened[:, k] = acc
+        best = np.full(n, -1, dtype=np.int64)
+        for k in np.argsort(self.ranks, kind="stable"):  # least contact first: the most contact is written last
+            best[opened[:, k]] = self.ranks[k]
+        category = np.full(n, -1, dtype=np.int64)
         for i, (_, slot) in enumerate(self.rules.categories):
-            category = np.where((category < 0) & (values[:, slot] == 1), i, category)
+            category[(category < 0) & true(slot)] = i
         return opened, best, category
 
 
@@ -90,16 +102,18 @@ def simulate(chunks: Iterable, baseline: Side, reform: Side, on_chunk: Callable[
             tally.baseline_open[pid] += int(b_open[:, j].sum())
         for j, pid in enumerate(r_ids):
             tally.reform_open[pid] += int(r_open[:, j].sum())
-        for rank, count in zip(*np.unique(b_best, return_counts=True)):
-            tally.baseline_contact[_level(int(rank))] += int(count)
-        for rank, count in zip(*np.unique(r_best, return_counts=True)):
-            tally.reform_contact[_level(int(rank))] += int(count)
+        for best, counter in ((b_best, tally.baseline_contact), (r_best, tally.reform_contact)):
+            for rank, count in enumerate(np.bincount(best + 1, minlength=len(CONTACT_LEVELS) + 1)):
+                if count:
+                    counter[_level(rank - 1)] += int(count)
         up, down = r_best > b_best, r_best < b_best
         tally.gained += int(up.sum())
         tally.lost += int(down.sum())
-        labels = {"category": np.array(categories + ["unknown"], dtype=object)[category],
-                  "country": chunk.countries}
-        labels["income_group"] = np.array([(income_groups or {}).get(c, "unknown") for c in chunk.countries], dtype=object)
+        names, index = chunk.country_labels()
+        groups = income_groups or {}
+        labels = {"category": (tuple(categories) + ("unknown",), category),  # -1 (unknown) is the last name
+                  "country": (names, index),
+                  "income_group": _regroup(names, index, lambda c: groups.get(c, "unknown"))}
         _groups(tally, labels, b_best, r_best, up, down)
         _why(tally, up, b_ids, r_ids, b_open, r_open)
         if people is not None:
@@ -109,16 +123,26 @@ def simulate(chunks: Iterable, baseline: Side, reform: Side, on_chunk: Callable[
     return tally
 
 
+def _regroup(names, index, group_of):
+    """Labels grouped further (countries into income groups): (group names, each person's group)."""
+    groups = sorted({group_of(n) for n in names})
+    lookup = np.array([groups.index(group_of(n)) for n in names], dtype=np.int64)
+    return tuple(groups), lookup[index]
+
+
 def _groups(tally, labels: dict, before, after, up, down) -> None:
-    """People, hands-on care before and after, gains and losses, per value of each label."""
-    measures = {"people": np.ones(len(before), dtype=np.int64), "baseline_hands_on": before >= HANDS_ON,
+    """People, hands-on care before and after, gains and losses, per value of each label
+    (label: names, and each person's index into them; -1 is the last name)."""
+    measures = {"people": None, "baseline_hands_on": before >= HANDS_ON,
                 "reform_hands_on": after >= HANDS_ON, "gained": up, "lost": down}
-    for kind, values in labels.items():
-        keys, inverse = np.unique(values.astype(str), return_inverse=True)
+    for kind, (names, index) in labels.items():
+        index = np.where(index < 0, len(names) - 1, index)
         for measure, flags in measures.items():
-            sums = np.bincount(inverse, weights=flags.astype(np.int64), minlength=len(keys))
-            for key, total in zip(keys, sums):
-                tally.groups.setdefault((kind, key), Counter())[measure] += int(total)
+            # counting the rows that have the flag is cheaper than weighting every row
+            sums = np.bincount(index if flags is None else index[flags], minlength=len(names))
+            for key, total in zip(names, sums):
+                counter = tally.groups.setdefault((kind, key), Counter({m: 0 for m in measures}))
+                counter[measure] += int(total)
 
 
 def _why(tally, up, b_ids, r_ids, b_open, r_open) -> None:
@@ -148,7 +172,8 @@ def report(tally: Tally, as_of: date, second: dict, baseline_ids: list[str], ref
         "lost": tally.lost,
     }
     for kind in ("category", "country", "income_group"):
-        out[f"by_{kind}"] = {key: dict(counter) for (k, key), counter in sorted(tally.groups.items()) if k == kind}
+        out[f"by_{kind}"] = {key: dict(counter) for (k, key), counter in sorted(tally.groups.items())
+                             if k == kind and counter["people"]}
     out["gained_through"] = dict(tally.why.most_common())
     return out
 

@@ -33,14 +33,27 @@ class Raw:
 class ArrayChunk:
     """A chunk of drawn people: their columns, countries and categories."""
 
-    def __init__(self, n: int, raw: dict[str, Raw], countries: np.ndarray):
-        self.n, self.raw, self.countries, self.facts = n, raw, countries, None
+    def __init__(self, n: int, raw: dict[str, Raw], country: np.ndarray, codes: tuple[str, ...]):
+        self.n, self.raw, self.facts = n, raw, None
+        self.country_index, self.country_codes = country, codes  # each person's country, as an index into codes
+        self._tables: dict = {}
+
+    def country_labels(self) -> tuple[tuple[str, ...], np.ndarray]:
+        return self.country_codes, self.country_index
+
+    @property
+    def countries(self) -> np.ndarray:
+        return np.array(self.country_codes, dtype=object)[self.country_index]
 
     def __len__(self) -> int:
         return self.n
 
     def table(self, definitions, vocabularies) -> ProfileTable:
-        return to_table(self, definitions, vocabularies)
+        """Built once per rule set's vocabularies: a baseline and a reform that share them share it."""
+        key = tuple((k, tuple(sorted(v))) for k, v in sorted(vocabularies.items())) + (id(definitions),)
+        if key not in self._tables:
+            self._tables = {key: to_table(self, definitions, vocabularies)}
+        return self._tables[key]
 
     def profile(self, i: int) -> dict:
         """Person `i` as flat facts (for tests and the people file)."""
@@ -49,8 +62,7 @@ class ArrayChunk:
             if not r.known[i]:
                 continue
             v = r.values[i]
-            out[name] = (bool(v) if r.kind == "bool" else float(v) if r.kind == "number"
-                         else r.options[int(v)] if r.kind == "set" else str(v))
+            out[name] = (bool(v) if r.kind == "bool" else float(v) if r.kind == "number" else r.options[int(v)])
         return out
 
 
@@ -94,22 +106,24 @@ def _chunk(rng, n, country, category, codes, categories, rules, names, definitio
         d = definitions[name]
         kind = {"bool": "bool", "number": "number", "codes": "set", "set": "set"}.get(d.type, "enum")
         values = np.zeros(n, dtype=bool) if kind == "bool" else np.zeros(n) if kind == "number" \
-            else np.zeros(n, dtype=np.int64) if kind == "set" else np.full(n, "", dtype=object)
+            else np.zeros(n, dtype=np.int64)
         raw[name] = Raw(kind, values, np.zeros(n, dtype=bool), ())
-    set_options: dict[str, dict] = {name: {} for name, r in raw.items() if r.kind == "set"}
+    # sets and choices are kept as indexes into their options (a frozenset or a text each)
+    set_options: dict[str, dict] = {name: {} for name, r in raw.items() if r.kind in ("set", "enum")}
     group = country * len(categories) + category
     for g in np.unique(group):
         rows = np.nonzero(group == g)[0]
         code, cat = codes[g // len(categories)], categories[g % len(categories)]
         _fill(raw, "citizenships", rows, np.zeros(len(rows), dtype=np.int64), set_options, frozenset({code}))
-        raw["stage"].values[rows] = "student" if cat == "student" else "graduate"
+        raw["stage"].values[rows] = set_options["stage"].setdefault("student" if cat == "student" else "graduate",
+                                                                    len(set_options["stage"]))
         raw["stage"].known[rows] = True
         for name, rule in rules[(code, cat)].items():
             _draw_fact(rng, raw[name], name, rule, rows, set_options)
     for name, options in set_options.items():
         raw[name].options = tuple(sorted(options, key=options.get))
     _consistent(raw)
-    return ArrayChunk(n, raw, np.array(codes, dtype=object)[country])
+    return ArrayChunk(n, raw, country, tuple(codes))
 
 
 def _fill(raw, name, rows, picks, set_options, only) -> None:
@@ -135,9 +149,11 @@ def _draw_fact(rng, r: Raw, name: str, rule: dict, rows: np.ndarray, set_options
         elif r.kind == "number":
             r.values[rows] = np.array([float(o) for o in options])[picks]
         else:
-            r.values[rows] = np.array([str(o) for o in options], dtype=object)[picks]
+            index = [set_options[name].setdefault(str(o), len(set_options[name])) for o in options]
+            r.values[rows] = np.array(index)[picks]
     elif "value" in rule:
-        r.values[rows] = rule["value"]
+        r.values[rows] = (set_options[name].setdefault(str(rule["value"]), len(set_options[name]))
+                          if r.kind == "enum" else rule["value"])
     else:
         return
     r.known[rows] = known
@@ -155,15 +171,21 @@ def _consistent(raw: dict[str, Raw]) -> None:
         usmle.values[bad] = both[0]  # the least that certification needs: Step 1 and Step 2 CK
         usmle.known |= bad
     enrolled, status = raw.get("enrolled_in_us_school"), raw.get("current_us_status")
+
+    def code(r: Raw, text: str) -> int:
+        if text not in r.options:
+            r.options = r.options + (text,)
+        return r.options.index(text)
+
     if enrolled is not None and status is not None:
         yes = enrolled.known & enrolled.values
-        wrong = yes & ~np.isin(status.values, ["f-1", "j-1-student"])
-        status.values[wrong] = "f-1"
+        wrong = yes & ~(status.known & np.isin(status.values, [code(status, "f-1"), code(status, "j-1-student")]))
+        status.values[wrong] = code(status, "f-1")
         status.known |= wrong
         for key in ("dean_approved_elective", "affiliation_agreement"):
             if f"{HOST}.{key}" in raw:
                 raw[f"{HOST}.{key}"].known &= ~yes
-    physician = status is not None and (status.known & (status.values == "j-1-alien-physician"))
+    physician = status is not None and (status.known & (status.values == code(status, "j-1-alien-physician")))
     if status is not None and physician.any():
         for name, value in (("months_in_j_status_past_year", 12.0), ("j1_physician_years", None)):
             r = raw.get(name)
@@ -177,38 +199,44 @@ def _consistent(raw: dict[str, Raw]) -> None:
 
 
 def to_table(chunk: ArrayChunk, definitions, vocabularies) -> ProfileTable:
-    """The numpy evaluator's table of a chunk, coded for one rule set's vocabularies."""
+    """The numpy evaluator's table of a chunk, coded for one rule set's vocabularies; a column is
+    built when a test first reads it (a rule set reads a dozen facts of some forty)."""
     table = ProfileTable([], {}, {})
     table.n = chunk.n
-    for name, d in definitions.items():
-        r = chunk.raw.get(name)
-        known = r.known if r is not None else np.zeros(chunk.n, dtype=bool)
-        if d.type == "bool":
-            values = r.values & known if r is not None else np.zeros(chunk.n, dtype=bool)
-            table.columns[name] = Column("bool", values, known)
-        elif d.type == "number":
-            values = np.where(known, r.values, np.nan) if r is not None else np.full(chunk.n, np.nan)
-            table.columns[name] = Column("number", values, known)
-        elif d.type == "date":
-            table.columns[name] = Column("date", np.full(chunk.n, -1, dtype=np.int64), known)
-        else:
-            vocab = tuple(sorted(vocabularies[d.vocabulary] if d.vocabulary else d.values))
-            index = {v: i for i, v in enumerate(vocab)}
-            if d.type == "enum":
-                codes = np.full(chunk.n, -1, dtype=np.int32)
-                if r is not None:
-                    uniques, inverse = np.unique(r.values.astype(str), return_inverse=True)
-                    mapped = np.array([index.get(u, -1) for u in uniques], dtype=np.int32)
-                    codes = np.where(known, mapped[inverse], -1).astype(np.int32)
-                table.columns[name] = Column("text", codes, known, vocab)
-            else:
-                matrix = np.zeros((chunk.n, len(vocab)), dtype=bool)
-                if r is not None and r.options:
-                    membership = np.zeros((len(r.options), len(vocab)), dtype=bool)
-                    for i, option in enumerate(r.options):
-                        for item in option:
-                            if item in index:
-                                membership[i, index[item]] = True
-                    matrix = membership[r.values] & known[:, None]
-                table.columns[name] = Column("set", matrix, known, vocab)
+    table.columns = _LazyColumns(chunk, definitions, vocabularies)
     return table
+
+
+class _LazyColumns(dict):
+    def __init__(self, chunk, definitions, vocabularies):
+        super().__init__()
+        self.chunk, self.definitions, self.vocabularies = chunk, definitions, vocabularies
+
+    def __missing__(self, name: str) -> Column:
+        column = self[name] = _column(self.chunk, name, self.definitions[name], self.vocabularies)
+        return column
+
+
+def _column(chunk: ArrayChunk, name: str, d, vocabularies) -> Column:
+    r = chunk.raw.get(name)
+    known = r.known if r is not None else np.zeros(chunk.n, dtype=bool)
+    if d.type == "bool":
+        values = r.values & known if r is not None else np.zeros(chunk.n, dtype=bool)
+        return Column("bool", values, known)
+    if d.type == "number":
+        values = np.where(known, r.values, np.nan) if r is not None else np.full(chunk.n, np.nan)
+        return Column("number", values, known)
+    if d.type == "date":
+        return Column("date", np.full(chunk.n, -1, dtype=np.int64), known)
+    vocab = tuple(sorted(vocabularies[d.vocabulary] if d.vocabulary else d.values))
+    index = {v: i for i, v in enumerate(vocab)}
+    if d.type == "enum":
+        codes = np.full(chunk.n, -1, dtype=np.int32)
+        if r is not None and r.options:
+            mapped = np.array([index.get(o, -1) for o in r.options], dtype=np.int32)
+            codes = np.where(known, mapped[r.values], -1).astype(np.int32)
+        return Column("text", codes, known, vocab)
+    # kept per drawn option (a country, a set of USMLE steps): the tests read it per option
+    options = tuple(tuple(index[item] for item in option if item in index) for option in (r.options if r else ()))
+    rows = r.values if r is not None else np.zeros(chunk.n, dtype=np.int64)
+    return Column("set", None, known, vocab, option_of_row=rows, options=options)

@@ -28,6 +28,29 @@ class Column:
     values: np.ndarray  # bool / float / int codes / bool matrix / day ordinals (int64)
     known: np.ndarray
     vocabulary: tuple[str, ...] = ()
+    _held: np.ndarray | None = None
+    # a set column may instead be kept as each row's option (an index into `options`, the
+    # distinct sets drawn, as vocabulary indexes): tests then read per option, not per code
+    option_of_row: np.ndarray | None = None
+    options: tuple = ()
+
+    def held(self) -> np.ndarray:
+        """For a set column: how many codes each person holds (counted once)."""
+        if self._held is None:
+            if self.option_of_row is not None:
+                sizes = np.array([len(o) for o in self.options] + [0], dtype=np.int64)
+                self._held = sizes[np.where(self.known, self.option_of_row, len(self.options))]
+            else:
+                self._held = self.values.sum(axis=1)
+        return self._held
+
+    def count_in(self, codes: np.ndarray) -> np.ndarray:
+        """For a set column: how many of `codes` (vocabulary indexes) each person holds."""
+        if self.option_of_row is not None:
+            wanted = set(codes.tolist())
+            per_option = np.array([len(wanted & set(o)) for o in self.options] + [0], dtype=np.int64)
+            return per_option[np.where(self.known, self.option_of_row, len(self.options))]
+        return self.values[:, codes].sum(axis=1) if len(codes) else np.zeros(len(self.known), dtype=np.int64)
 
 
 class ProfileTable:
@@ -36,6 +59,7 @@ class ProfileTable:
     def __init__(self, facts: Sequence[Mapping[str, Any]], definitions: Mapping[str, Any], vocabularies: Mapping[str, frozenset]):
         self.n = len(facts)
         self.columns: dict[str, Column] = {}
+        self.memo: dict = {}  # bound test -> its (true, false) arrays over this table
         for name, d in definitions.items():
             column = [f.get(name) for f in facts]
             known = np.array([v is not None for v in column], dtype=bool)
@@ -57,7 +81,7 @@ class ProfileTable:
                     for row, items in enumerate(column):
                         for item in items or ():
                             matrix[row, index[item]] = True
-                    self.columns[name] = Column("set", matrix, known, vocab)
+                    self.columns[name] = Column("set", np.asfortranarray(matrix), known, vocab)
 
 
 class _Vector:
@@ -137,7 +161,8 @@ class _Vector:
         container = self.visit(node.container)
         if isinstance(container, Column):  # 'step3' in usmle_passed
             item = node.item.value
-            present = container.values[:, container.vocabulary.index(item)] if item in container.vocabulary else np.zeros(self.table.n, bool)
+            present = (container.count_in(np.array([container.vocabulary.index(item)])) > 0
+                       if item in container.vocabulary else np.zeros(self.table.n, bool))
             t, f = container.known & present, container.known & ~present
         else:  # stage in ['student', ...]
             values, known, column = self._operand(node.item)
@@ -158,20 +183,44 @@ class _Vector:
 
     def v_Call(self, node):
         column, members = self.visit(node.args[0]), node.args[1].value
-        inside = np.array([v in members for v in column.vocabulary], dtype=bool)
+        inside = np.nonzero([v in members for v in column.vocabulary])[0]
+        # only the listed codes are read (the matrix is column-major, or kept per option): a
+        # person holds a code or two of some 250, so counting beats scanning every code outside
+        listed = column.count_in(inside)
         if node.function == "any_in":
-            result = column.values[:, inside].any(axis=1)
-        else:  # every held code is on the list (nationality lists are never empty)
-            result = ~column.values[:, ~inside].any(axis=1)
+            result = listed > 0
+        else:  # every held code is on the list
+            result = listed == column.held()
         return (column.known & result, column.known & ~result)
 
 
-def evaluate_table(rules: Rules, table: ProfileTable) -> np.ndarray:
-    """Values of every compiled test for every row: 1 true, 0 false, -1 unknown."""
+def truths(rules: Rules, table: ProfileTable):
+    """slot -> the rows where that test is true, each test evaluated once per table (a baseline
+    and a reform share most of theirs): what `open` needs, every requirement true."""
+    vector, memo = _Vector(table), table.memo
+
+    def true(slot: int) -> np.ndarray:
+        tree = rules.trees[slot]
+        found = memo.get(tree)
+        if found is None:
+            found = memo[tree] = vector.bool3(tree)
+        return found[0]
+
+    return true
+
+
+def evaluate_table(rules: Rules, table: ProfileTable, slots=None) -> np.ndarray:
+    """Values of the compiled tests (every one, or only `slots`) for every row: 1 true, 0 false,
+    -1 unknown (and -1 in the columns of tests not asked for)."""
     vector = _Vector(table)
     out = np.full((table.n, len(rules.trees)), -1, dtype=np.int8)
-    for slot, tree in enumerate(rules.trees):
-        t, f = vector.bool3(tree)
+    memo = table.memo  # a baseline and a reform share most tests: each is evaluated once per table
+    for slot in (range(len(rules.trees)) if slots is None else slots):
+        tree = rules.trees[slot]
+        found = memo.get(tree)
+        if found is None:
+            found = memo[tree] = vector.bool3(tree)
+        t, f = found
         out[t, slot] = 1
         out[f, slot] = 0
     return out
