@@ -254,3 +254,12 @@ def test_a_synthetic_run_counts_by_country_and_income_group(engine):
     assert sum(g["people"] for g in result["by_income_group"].values()) == 4000
     assert {"low", "lower-middle", "upper-middle", "high"} <= set(result["by_income_group"])
     assert sum(g["people"] for g in result["by_category"].values()) == 4000
+
+
+def test_single_reforms_are_ranked_by_the_people_for_whom_hands_on_care_opens(engine):
+    ids = ["bpc-2113-three-years", "ca-short-term-clinical-permit", "incidental-care-guidance"]
+    ranking = engine.rank_reforms(lambda: engine.synthetic_population(5000, seed=4), ids, DAY)
+    assert [r["id"] for r in ranking][0] == "ca-short-term-clinical-permit" and ranking[0]["gained_hands_on"] > 0
+    assert [r["gained_hands_on"] for r in ranking] == sorted((r["gained_hands_on"] for r in ranking), reverse=True)
+    alone = engine.simulate(engine.synthetic_population(5000, seed=4), engine.read_reforms(["ca-short-term-clinical-permit"]), DAY)
+    assert ranking[0]["gained_hands_on"] == alone["gained_hands_on"]  # the same people for every reform

@@ -82,15 +82,15 @@ def test_a_new_visa_authorization_and_state_are_data_files_alone(tmp_path):
     (root / "wa" / "jurisdiction.yaml").write_text(yaml.safe_dump({
         "code": "wa", "name": "Washington", "board": "Washington Medical Commission",
         "summary": {"text": "A state added by a contributor's test.", "cite": ["article"]}}))
-    _copy(root, "us/visas/j-1-research-scholar.yaml", "us/visas/j-1-short-term-scholar.yaml",
-          {"code: j-1-research-scholar": "code: j-1-short-term-scholar"})
+    _copy(root, "us/visas/j-1-research-scholar.yaml", "us/visas/j-1-contributor-example.yaml",
+          {"code: j-1-research-scholar": "code: j-1-contributor-example"})
     _copy(root, "oh/authorizations/none.yaml", "wa/authorizations/none.yaml", {})
     _copy(root, "oh/authorizations/oh-vcpd.yaml", "wa/authorizations/wa-limited-license.yaml",
           {"code: oh-vcpd": "code: wa-limited-license"})
-    (root / "wa" / "pathways" / "wa-j1-short-term-scholar-limited.yaml").parent.mkdir(parents=True)
-    (root / "wa" / "pathways" / "wa-j1-short-term-scholar-limited.yaml").write_text(yaml.safe_dump({
-        "id": "wa-j1-short-term-scholar-limited", "name": "A J-1 short-term scholar with a Washington limited licence",
-        "visa": "j-1-short-term-scholar", "authorization": "wa-limited-license", "patient_contact": "incidental",
+    (root / "wa" / "pathways" / "wa-j1-contributor-example-limited.yaml").parent.mkdir(parents=True)
+    (root / "wa" / "pathways" / "wa-j1-contributor-example-limited.yaml").write_text(yaml.safe_dump({
+        "id": "wa-j1-contributor-example-limited", "name": "A J-1 example category with a Washington limited licence",
+        "visa": "j-1-contributor-example", "authorization": "wa-limited-license", "patient_contact": "incidental",
         "categories": ["img-3-plus"], "summary": {"text": "A contributor's new pathway.", "cite": ["article"]},
         "requirements": [{"use": "visa"}, {"use": "authorization"}]}))
     env = {"PATHWAYS_KNOWLEDGE_DIR": str(root), "PATHWAYS_NO_CACHE": "1", "PATH": "/usr/bin:/bin"}
@@ -105,9 +105,9 @@ def test_a_new_visa_authorization_and_state_are_data_files_alone(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     found = {p["id"]: p for p in json.loads(run.stdout)["pathways"]}
-    assert set(found) == {"wa-j1-short-term-scholar-limited"}
-    new = found["wa-j1-short-term-scholar-limited"]
-    assert new["jurisdiction"] == "wa" and new["visa"] == "j-1-short-term-scholar"
+    assert set(found) == {"wa-j1-contributor-example-limited"}
+    new = found["wa-j1-contributor-example-limited"]
+    assert new["jurisdiction"] == "wa" and new["visa"] == "j-1-contributor-example"
     assert new["authorization"] == "wa-limited-license" and new["status"] == "open"
     # the engine's own copy of the base knows nothing of it
     assert "wa" not in Engine(load_knowledge()).kb.jurisdictions

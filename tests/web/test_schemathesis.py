@@ -30,7 +30,8 @@ from pathways.web.wsgi import application
 SCALE = max(1, int(os.environ.get("PATHWAYS_FUZZ_SCALE", "1")))
 AT_LEAST = 1000 * SCALE
 PER_OPERATION = 30 * SCALE  # per generation mode and per caller; evaluate and next-question get more
-BUSY = {"/api/v1/evaluate": 150 * SCALE, "/api/v1/next-question": 100 * SCALE}
+BUSY = {"/api/v1/evaluate": 150 * SCALE, "/api/v1/next-question": 100 * SCALE,
+        "/api/v1/simulate": 8 * SCALE}  # a simulation draws up to 20,000 people: fewer examples
 
 
 def _describe(case, response) -> str:

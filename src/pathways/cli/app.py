@@ -304,6 +304,8 @@ def simulate(
                                                 "day instead of a reform."),
     state: Optional[str] = typer.Option(None, "--state", help=STATE_HELP),
     people: Optional[Path] = typer.Option(None, "--people", help="Write each person's difference to this CSV."),
+    rank: bool = typer.Option(False, "--rank", help="Run each reform alone (those given, or every shipped one) "
+                              "and rank them by the people for whom hands-on care opens."),
     as_json: bool = typer.Option(False, "--json", help="Print the contract's JSON."),
 ) -> None:
     """Count, over a population, who gains hands-on training under reforms (or between two dates)."""
@@ -313,6 +315,11 @@ def simulate(
         _fail(["give --population FILE or --synthetic N (one of them)"])
     if compare_as_of is not None and reform:
         _fail(["--compare-as-of compares two dates of the baseline: give it without --reform"])
+    if rank:
+        from .simulation import run_ranking
+
+        run_ranking(_engine(), population, synthetic, seed, reform, param, _as_of(as_of), state, as_json, _fail)
+        return
     run_simulation(_engine(), population, synthetic, seed, reform, param, _as_of(as_of), _as_of(compare_as_of),
                    state, people, as_json, _fail)
 

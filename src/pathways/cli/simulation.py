@@ -105,3 +105,31 @@ def _people_writer(path: Path, fail):
                           ";".join(opened), ";".join(closed)])
 
     return write, handle
+
+
+def run_ranking(engine, population, synthetic, seed, reform_names, params, as_of, state, as_json, fail) -> None:
+    from pathways import PopulationError, ProfileError, ReformError
+
+    def people():  # the same people for every reform: the file read again, or the same seed drawn again
+        return engine.population(population) if population is not None else engine.synthetic_population(synthetic, seed)
+
+    try:
+        ranking = engine.rank_reforms(people, reform_names or None, as_of, state, parse_params(params, fail))
+    except ReformError as error:
+        fail([str(p) for p in error.problems])
+    except (PopulationError, ProfileError) as error:
+        fail(getattr(error, "lines", None) or [str(p) for p in error.problems])
+    if as_json:
+        sys.stdout.write(json.dumps({"ranking": ranking}, ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.table import Table
+
+    from .display import _console
+
+    table = Table(title="reforms, each alone, by the people for whom hands-on care opens")
+    table.add_column("reform", no_wrap=True, overflow="fold")
+    for column in ("hands-on", "gained", "lost"):
+        table.add_column(column, justify="right")
+    for r in ranking:
+        table.add_row(r["id"], f"{r['gained_hands_on']:,}", f"{r['gained']:,}", f"{r['lost']:,}")
+    _console().print(table)

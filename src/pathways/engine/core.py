@@ -279,6 +279,19 @@ class Engine:
 
         return FactsChunk(list(facts))
 
+    def rank_reforms(self, population, ids: list[str] | None = None, as_of: date | None = None,
+                     state: str | None = None, values=None) -> list[dict]:
+        """Each reform alone over the same population (`population()`: a fresh iterator of its
+        chunks each time), ranked by the people for whom hands-on care opens, then by gains."""
+        ranking = []
+        for reform_id in ids or [r["id"] for r in self.reforms()]:
+            reforms = self.read_reforms([reform_id], values)
+            result = self.simulate(population(), reforms, as_of, None, state)
+            ranking.append({"id": reform_id, "name": reforms[-1].name, "with": [r.id for r in reforms[:-1]],
+                            "gained_hands_on": result["gained_hands_on"], "gained": result["gained"],
+                            "lost": result["lost"], "population": result["population"]})
+        return sorted(ranking, key=lambda r: (-r["gained_hands_on"], -r["gained"], r["lost"], r["id"]))
+
     def population(self, path: Path, chunk: int | None = None):
         from .population import CHUNK, read_population
 

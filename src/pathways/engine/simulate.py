@@ -76,6 +76,7 @@ class Tally:
     reform_contact: Counter = field(default_factory=Counter)
     gained: int = 0
     lost: int = 0
+    gained_hands_on: int = 0  # people for whom supervised or independent care opens
     groups: dict = field(default_factory=dict)  # (kind, key) -> Counter(baseline_hands_on, reform_hands_on, gained, lost, people)
     why: Counter = field(default_factory=Counter)  # pathway ids newly open for people who gained
 
@@ -109,6 +110,7 @@ def simulate(chunks: Iterable, baseline: Side, reform: Side, on_chunk: Callable[
         up, down = r_best > b_best, r_best < b_best
         tally.gained += int(up.sum())
         tally.lost += int(down.sum())
+        tally.gained_hands_on += int(((r_best >= HANDS_ON) & (b_best < HANDS_ON)).sum())
         names, index = chunk.country_labels()
         groups = income_groups or {}
         labels = {"category": (tuple(categories) + ("unknown",), category),  # -1 (unknown) is the last name
@@ -170,6 +172,7 @@ def report(tally: Tally, as_of: date, second: dict, baseline_ids: list[str], ref
                        for level in CONTACT_LEVELS},
         "gained": tally.gained,
         "lost": tally.lost,
+        "gained_hands_on": tally.gained_hands_on,
     }
     for kind in ("category", "country", "income_group"):
         out[f"by_{kind}"] = {key: dict(counter) for (k, key), counter in sorted(tally.groups.items())

@@ -104,10 +104,20 @@ class Reform:
     def describe(self) -> dict:
         return {"id": self.id, "name": self.name, "summary": self.summary, "citations": list(self.citations),
                 "effective": self.effective.isoformat() if self.effective else None,
-                "parameters": {k: {"default": p.default, "value": self.values[k], "text": p.text, "type": p.type}
+                "parameters": {k: {"default": p.default, "value": self.values[k], "text": p.text, "type": p.type,
+                                   "shown": _shown(self.values[k]), "default_shown": _shown(p.default)}
                                for k, p in self.parameters.items()},
                 "changes": [next(iter(c)) for c in self.changes], "requires": list(self.requires),
                 "file": Path(self.path).name}
+
+
+def _shown(value) -> str:
+    """A parameter's value as a person reads it: 12, not 12.0; yes or no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def shipped_reforms(root: Path) -> list[Path]:

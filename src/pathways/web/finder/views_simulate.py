@@ -83,21 +83,24 @@ def _run(form: dict) -> dict:
 
 
 def _charts(result: dict) -> list[str]:
-    before, after = Series("Today's law", PALETTE[0]), Series("With the reform" if result["reform"]["ids"]
-                                                               else f"On {result['reform']['as_of']}", PALETTE[1])
-    levels = [(level if level != "none" else "none, or nothing open",
+    before, after = Series("Today", PALETTE[0]), Series("Reform" if result["reform"]["ids"]
+                                                       else result["reform"]["as_of"], PALETTE[1])
+    levels = [(level if level != "none" else "none/nothing",
                [result["by_contact"][level]["baseline"], result["by_contact"][level]["reform"]]) for level in CONTACT_LEVELS]
     charts = [grouped_bars("contact", "People by the most patient contact open to them",
                            "For each level of patient contact, how many people it is the most open to them, "
-                           "today (blue) and with the reform (orange).", levels, [before, after])]
+                           "today (blue) and with the reform (orange).", levels, [before, after], **NARROW)]
     for kind, title in (("income_group", "Hands-on care by World Bank income group"),
                         ("country", "Hands-on care by country (the 12 largest groups)")):
         groups = sorted(result.get(f"by_{kind}", {}).items(), key=lambda item: -item[1]["people"])[:12]
         rows = [(key, [g["baseline_hands_on"], g["reform_hands_on"]]) for key, g in groups]
         charts.append(grouped_bars(kind, title, f"For each {kind.replace('_', ' ')}, how many people could give "
                                    "supervised or independent care, today (blue) and with the reform (orange).",
-                                   rows, [before, after]))
+                                   rows, [before, after], **NARROW))
     return charts
+
+
+NARROW = {"width": 420, "left": 120, "text": 15}  # read on a phone as well as on a desk
 
 
 def _context(request: HttpRequest) -> tuple[dict, int]:
