@@ -45,8 +45,10 @@ def _plain(value):
     return value
 
 
-def _post(client, profile, as_of=None):
+def _post(client, profile, as_of=None, state=None):
     url = EVALUATE if as_of is None else f"{EVALUATE}?as_of={as_of}"
+    if state is not None:
+        url += ("&" if "?" in url else "?") + f"state={state}"
     return client.post(url, data=json.dumps(_plain(profile)), content_type="application/json")
 
 
@@ -108,19 +110,25 @@ def test_the_api_gives_the_clis_json_for_a_shared_scenario(client, path):
 
 
 @pytest.mark.parametrize("path", _scenarios(OWN), ids=lambda p: p.stem)
-def test_the_api_gives_the_clis_json_for_our_own_scenario(client, engine, path):
+def test_the_api_gives_the_clis_json_for_our_own_scenario(client, path):
+    from pathways.web.engine import get_engine
+
+    engine = get_engine()  # the API's own engine: the same knowledge, its verdicts built once
     scenario = yaml.safe_load(path.read_text())
     as_of = date.fromisoformat(str(scenario["as_of"]))
+    state = scenario.get("state")
     profile, _ = read_profile(str(path))
-    response = _post(client, profile, as_of.isoformat())
+    response = _post(client, profile, as_of.isoformat(), state)
     if scenario.get("expect", {}).get("exit_code", 0) == 2:
         assert response.status_code == 422
         _assert_problems_shape(response.json())
         return
     assert response.status_code == 200, response.content[:2000]
     # what `pathways find FILE --json --as-of DATE` prints, through JSON as the CLI writes it
-    expected = json.loads(json.dumps(verdict_json(engine.find(profile, as_of)), ensure_ascii=False))
+    expected = json.loads(json.dumps(verdict_json(engine.find(profile, as_of, state)), ensure_ascii=False))
     assert response.json() == expected
+    if state:
+        assert {p["jurisdiction"] for p in expected["pathways"]} == {state}
 
 
 def test_without_as_of_the_api_evaluates_on_today_as_the_cli_does(client):

@@ -36,10 +36,16 @@ def _fail(lines: list[str], code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+_ENGINES: dict = {}
+
+
 def _engine():
+    """The engine of the knowledge base in use; one per process and knowledge base, so that
+    commands run in one process (tests, scripts) share what it has compiled."""
     from pathways import Engine
 
-    return Engine.load()
+    engine = Engine.load()
+    return _ENGINES.setdefault(engine.version, engine)
 
 
 def _as_of(text: Optional[str]) -> Optional[date]:
