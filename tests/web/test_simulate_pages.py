@@ -68,3 +68,17 @@ def test_bad_choices_are_refused_by_name(client):
     answer = client.post("/api/v1/simulate", data=json.dumps({"profiles": [{"stage": "nobody"}]}),
                          content_type="application/json")
     assert answer.status_code == 422 and "profiles[0].stage" in answer.content.decode()
+
+
+def test_the_page_ranks_each_reform_alone_as_the_engine_does(client):
+    from pathways.web.engine import get_engine
+
+    engine = get_engine()
+    ids = ["ca-short-term-clinical-permit", "bpc-2113-three-years"]
+    expected = engine.rank_reforms(lambda: engine.synthetic_population(2000, 6), ids, date(2026, 12, 1))
+    html = client.get(f"/simulate/?reform={ids[0]}&reform={ids[1]}&people=2000&seed=6&as_of={DAY}&rank=1").content.decode()
+    assert 'id="ranking"' in html
+    table = html[html.index('id="ranking"'):]
+    names = [r["name"] for r in expected]
+    assert table.index(names[0]) < table.index(names[1])  # in the engine's order
+    assert f'<td class="n">{expected[0]["gained_hands_on"]:,}</td>' in table and expected[0]["gained_hands_on"] > 0

@@ -48,7 +48,7 @@ def _form(request: HttpRequest) -> dict:
     if compare and chosen:
         raise _Bad("compare_as_of: compares two dates of today's law; choose it without reforms")
     return {"shipped": shipped, "chosen": chosen, "values": values, "people": people, "seed": seed,
-            "as_of": as_of, "compare_as_of": compare, "run": "run" in given}
+            "as_of": as_of, "compare_as_of": compare, "run": "run" in given, "rank": "rank" in given}
 
 
 def _number(text: str, default: int, low: int, high: int, field: str) -> int:
@@ -109,6 +109,14 @@ def _context(request: HttpRequest) -> tuple[dict, int]:
     except (_Bad, ProfileError) as error:
         return {"error": str(error), "form": None}, 400
     context = {"form": form, "query": request.META.get("QUERY_STRING", "")}
+    if form["rank"]:  # each reform alone (the ticked ones, or every one) over the same people
+        engine = get_engine()
+        try:
+            context["ranking"] = engine.rank_reforms(lambda: engine.synthetic_population(form["people"], form["seed"]),
+                                                     form["chosen"] or None, form["as_of"], None, form["values"])
+        except (ReformError, PopulationError, ProfileError) as error:
+            return {**context, "error": str(error)}, 400
+        return context, 200
     if form["run"]:
         try:
             context.update(_run(form))
