@@ -450,6 +450,11 @@ def restore(file: Path = typer.Argument(..., help="A file made by `pathways back
     sys.stdout.write(message + "\n")
 
 
+from .letters import letter  # noqa: E402  (its heavy imports wait until it runs)
+
+app.command("letter")(letter)
+
+
 def main() -> None:
     try:
         app()

@@ -46,6 +46,7 @@ class Engine:
         self._checker: ProfileChecker | None = None
         self._rules: dict[date, Rules] = {}
         self._builders: dict = {}
+        self._letters: dict | None = None
 
     @classmethod
     def load(cls, root: Path | None = None) -> "Engine":
@@ -436,6 +437,38 @@ class Engine:
     def vocabulary(self, name: str) -> frozenset[str]:
         """The codes a fact of that vocabulary accepts (countries, visas-or-none, contact-levels)."""
         return self.checker.vocabularies[name]
+
+    # Letters (engine/letters.py) ---------------------------------------------------------
+
+    def letter_kinds(self) -> dict:
+        """The letter kinds (knowledge/letters/), read once; KnowledgeError if one is broken."""
+        if self._letters is None:
+            from .letters import read_kinds
+
+            self._letters = read_kinds(self.root)
+        return self._letters
+
+    def letters(self) -> list[dict]:
+        """Every letter kind with its fields, the pathways that need it and its rules."""
+        from .letters import describe
+
+        return [describe(self.kb, kind) for kind in self.letter_kinds().values()]
+
+    def letters_for(self, pathway_id: str) -> list[dict]:
+        """The letters a pathway needs, each with the plan's steps it serves."""
+        from .letters import needed
+
+        if pathway_id not in self.kb.pathways:
+            raise UnknownPathway(pathway_id, sorted(self.kb.pathways))
+        return needed(self.kb, self.letter_kinds(), pathway_id)
+
+    def letter(self, kind: str, data: Any, on: date | None = None):
+        """A letter composed from its data (docs/contract.md section 7): documents.compose.Letter,
+        which documents.html and documents.docx lay out. LetterDataError (a ProfileError) names
+        every missing or wrong field; UnknownLetterKind lists the kinds."""
+        from .letters import compose_letter
+
+        return compose_letter(self, self.letter_kinds(), kind, data, on)
 
     def country_names(self) -> dict[str, str]:
         """ISO code -> the country's name, as the knowledge base's list gives it."""

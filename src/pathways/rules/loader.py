@@ -78,8 +78,9 @@ _KINDS: list[tuple[str, type[BaseModel], str, str]] = [
 ]
 JURISDICTION_FILE = "jurisdiction.yaml"
 # folders read by their own readers, not loaded as the knowledge base: reforms (rules/reform.py,
-# applied only when asked for) and the synthetic populations' marginals (engine/population.py)
-OWN_READERS = ("reforms", "populations")
+# applied only when asked for), the synthetic populations' marginals (engine/population.py) and
+# the letter kinds (rules/letter.py, linted with the rest by check_knowledge)
+OWN_READERS = ("reforms", "populations", "letters")
 _STATE_KINDS: list[tuple[str, type[BaseModel], str, str]] = [
     ("authorizations/", schema.Authorization, _ONE, "authorizations"),
     ("pathways/", schema.Pathway, _ONE, "pathways"),
@@ -220,7 +221,9 @@ def check_knowledge(root: Path = KNOWLEDGE_ROOT, today: date | None = None) -> l
         checked = kb.sources[source_id].checked
         problems.append(Problem(name, line, f"policy fact cites {source_id!r}, last checked on {checked}, "
                                             f"more than {POLICY_STALE_AFTER.days} days ago", "stale"))
-    return problems
+    from .letter_lint import lint_letters  # Jinja2 is imported only when letters are checked
+
+    return problems + lint_letters(kb, root, set(stale))
 
 
 def _load(root: Path) -> tuple[Knowledge, list[Problem], dict[str, YamlFile]]:
