@@ -84,7 +84,10 @@ def test_every_kind_renders_as_pdf_and_docx_for_every_pathway_that_needs_it(engi
         for text in (pdf_text(pdf(letter)), docx_text(docx(letter))):
             for wanted in expected + rules[:1]:
                 assert squash(wanted) in text, (kind, pathway, wanted)
-            assert identity_number(text) is None
+        # what the letter says (its references are the knowledge base's addresses, not the case's)
+        said = [letter.subject, *letter.letterhead, *letter.refusals,
+                *(p.text or " ".join(p.items) for b in letter.blocks for p in b.paragraphs)]
+        assert all(identity_number(text) is None for text in said), kind
 
 
 def test_a_letter_read_back_holds_the_trainee_the_dates_the_host_and_the_rule(engine):
@@ -282,3 +285,12 @@ def test_letters_for_a_pathway_link_the_steps_they_serve(engine):
     found = {k["kind"]: k for k in engine.letters_for("b1-elective")}
     assert found["b1-elective-acceptance"]["steps"] == ["host-letter", "elective-application"]
     assert "b1-elective-acceptance" not in {k["kind"] for k in engine.letters_for("b1-observership")}
+
+
+def test_the_plan_names_the_letter_under_the_steps_it_serves():
+    result = run("plan", Path(__file__).resolve().parent.parent / "examples" / "kampala-final-year-student.yaml",
+                 "b1-elective", "--as-of", "2027-01-04")
+    assert result.returncode == 0, result.stderr
+    steps = result.stdout.split("\n1. ")[1].split("\n## ")[0].split("\n2. ")
+    assert "`pathways letter b1-elective-acceptance`" in steps[0]  # elective-application
+    assert "`pathways letter b1-elective-acceptance`" not in result.stdout.split("**Book and make the journey")[1]

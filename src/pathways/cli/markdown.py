@@ -16,8 +16,14 @@ def _weeks(span) -> str:
     return f"{span.min:g} to {span.max:g} weeks, usually {span.typical:g}"
 
 
-def plan_markdown(p) -> str:
+def plan_markdown(p, letters: list[dict] = ()) -> str:
+    """`letters`: the letter kinds the pathway needs (Engine.letters_for), each named under the
+    steps it serves."""
     t = p.timeline
+    serving: dict[str, list[dict]] = {}
+    for letter in letters:
+        for step in letter["steps"]:
+            serving.setdefault(step, []).append(letter)
     lines = [f"# Plan: {p.name}", "",
              f"`{p.id}`: {p.visa} → {p.authorization} → patient contact: {p.patient_contact}. "
              f"Status: **{p.status}**. Work begins on {t.begin}, the day of the evaluation.", ""]
@@ -50,6 +56,8 @@ def plan_markdown(p) -> str:
             lines.append("   - May be finished after training starts.")
         for item in paid.get(s.id, []):
             lines.append(f"   - Pays: {item.text} ({_usd(item.usd_max)}, paid by {item.payer}).")
+        for letter in serving.get(s.id, []):
+            lines.append(f"   - Letter: {letter['name']} (`pathways letter {letter['kind']}`).")
         lines.append(f"   - Sources: {'; '.join(s.citations)}.")
     lines += ["", "## When you can start", "",
               f"- Earliest first day, if every step goes fast: **{t.earliest_start}**.",

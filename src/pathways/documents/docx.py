@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from ..rules.letter_template import long_date
-from .compose import Letter
+from .compose import Letter, paragraphs
 
 
 def docx(letter: Letter) -> bytes:
@@ -28,18 +28,13 @@ def docx(letter: Letter) -> bytes:
     doc.add_paragraph().add_run(letter.subject).bold = True
     if letter.salutation:
         doc.add_paragraph(letter.salutation)
+    for text in letter.refusals:  # first, so that no one reads on as if it were certified
+        doc.add_paragraph().add_run("Not certified").bold = True
+        _paragraphs(doc, paragraphs(text))
     for block in letter.blocks:
         if block.heading:
             doc.add_paragraph().add_run(block.heading).bold = True
-        for p in block.paragraphs:
-            if p.items:
-                for item in p.items:
-                    doc.add_paragraph(item, style="List Bullet")
-            else:
-                doc.add_paragraph(p.text)
-    for text in letter.refusals:
-        doc.add_paragraph().add_run("Not certified").bold = True
-        doc.add_paragraph(text)
+        _paragraphs(doc, block.paragraphs)
     for s in letter.signatures:
         doc.add_paragraph().add_run(s.role).bold = True
         doc.add_paragraph("Signature: ________________________________")
@@ -59,3 +54,12 @@ def docx(letter: Letter) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _paragraphs(doc, found) -> None:
+    for p in found:
+        if p.items:
+            for item in p.items:
+                doc.add_paragraph(item, style="List Bullet")
+        else:
+            doc.add_paragraph(p.text)

@@ -8,22 +8,20 @@ from html import escape
 from pathlib import Path
 
 from ..rules.letter_template import long_date
-from .compose import Block, Letter
+from .compose import Block, Letter, paragraphs
 
 STYLESHEET = Path(__file__).with_name("letter.css")
 
 
+def _paragraphs(found) -> str:
+    return "".join("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in p.items) + "</ul>" if p.items
+                   else f"<p>{escape(p.text)}</p>" for p in found)
+
+
 def _block(block: Block) -> str:
-    parts = [f'<section class="clause" id="clause-{escape(block.id)}" data-clause="{escape(block.id)}">']
-    if block.heading:
-        parts.append(f"<h2>{escape(block.heading)}</h2>")
-    for p in block.paragraphs:
-        if p.items:
-            parts.append("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in p.items) + "</ul>")
-        else:
-            parts.append(f"<p>{escape(p.text)}</p>")
-    parts.append("</section>")
-    return "".join(parts)
+    heading = f"<h2>{escape(block.heading)}</h2>" if block.heading else ""
+    return (f'<section class="clause" id="clause-{escape(block.id)}" data-clause="{escape(block.id)}">{heading}'
+            f"{_paragraphs(block.paragraphs)}</section>")
 
 
 def fragment(letter: Letter) -> str:
@@ -38,9 +36,9 @@ def fragment(letter: Letter) -> str:
     out.append(f'<p class="subject"><strong>{escape(letter.subject)}</strong></p>')
     if letter.salutation:
         out.append(f'<p class="salutation">{escape(letter.salutation)}</p>')
+    for text in letter.refusals:  # first, so that no one reads on as if it were certified
+        out.append(f'<section class="refusal" role="alert"><h2>Not certified</h2>{_paragraphs(paragraphs(text))}</section>')
     out += [_block(b) for b in letter.blocks]
-    for text in letter.refusals:
-        out.append(f'<section class="refusal" role="alert"><h2>Not certified</h2><p>{escape(text)}</p></section>')
     if letter.signatures:
         out.append('<section class="signatures">' + "".join(
             f'<div class="signature"><p class="role">{escape(s.role)}</p><p class="line">Signature</p>'

@@ -109,29 +109,45 @@ def _csv(path: Path, checker) -> Iterator[tuple[int, Any]]:
 
 
 def _typed_row(row: dict, checker, where: str) -> dict:
+    profile, problems = profile_from_cells(row, checker.facts)
+    if problems:
+        name, message = problems[0]
+        raise PopulationError([f"--population: {where}: {name}: {message}"])
+    return profile
+
+
+def profile_from_cells(row: dict, facts) -> tuple[dict, list[tuple[str, str]]]:
+    """A profile from cells named by profile fields (`host.KEY` for the host's; the workspace's
+    CSV import and the simulator's CSV populations): an empty cell is unknown, lists are
+    separated by `;`, each cell typed by the fact it names. (profile, [(column, problem)])."""
     out: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
     for name, text in row.items():
-        if text is None or text.strip() == "":
+        if text is None or text.strip() == "" or name not in facts:
             continue
-        value = _cell(text.strip(), checker.facts[name], name, where)
+        try:
+            value = _cell(text.strip(), facts[name])
+        except ValueError as error:
+            problems.append((name, str(error)))
+            continue
         if name.startswith(HOST + "."):
             out.setdefault(HOST, {})[name[len(HOST) + 1:]] = value
         else:
             out[name] = value
-    return out
+    return out, problems
 
 
-def _cell(text: str, definition, name: str, where: str):
+def _cell(text: str, definition):
     kind = definition.type
     if kind == "bool":
         if text.lower() in ("true", "false"):
             return text.lower() == "true"
-        raise PopulationError([f"--population: {where}: {name}: {text!r}; accepted: true or false"])
+        raise ValueError(f"{text!r}; accepted: true or false")
     if kind == "number":
         try:
             return float(text) if "." in text or "e" in text.lower() else int(text)
         except ValueError:
-            raise PopulationError([f"--population: {where}: {name}: {text!r} is not a number"]) from None
+            raise ValueError(f"{text!r} is not a number") from None
     if kind in ("codes", "set"):
         return [part.strip() for part in text.split(";") if part.strip()]
     return text  # dates and choices: the checker reads and checks them

@@ -66,7 +66,12 @@ def contact_summary(weeks: list[dict], threshold_pct: float) -> dict:
             "weeks_over": [r for r in rows if r["share_pct"] > threshold_pct]}
 
 
-FILTERS = {"long_date": long_date, "usd": usd, "number": number, "weeks_to": weeks_to, "country": country,
+def lines(text: str | None) -> list[str]:
+    """A field written one item a line (affiliated sites...), as a list of its non-empty lines."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+FILTERS = {"lines": lines, "long_date": long_date, "usd": usd, "number": number, "weeks_to": weeks_to, "country": country,
            "contact_summary": contact_summary}
 
 
