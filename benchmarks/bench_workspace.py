@@ -1,4 +1,4 @@
-"""The workspace with 10,000 cases: the dashboard and a case page, on SQLite and PostgreSQL.
+"""The workspace with 10,000 cases: the dashboard, a case page, the case list and a search, on SQLite and PostgreSQL.
 
 For each backend: a fresh database (a SQLite file in a temporary folder; a throwaway
 database CREATE DATABASE pathways_test_<random> on the server at PATHWAYS_TEST_DATABASE_URL,
@@ -115,7 +115,8 @@ def run(backend: str, n_cases: int, n_requests: int) -> dict:
         client.force_login(user)
         out = {"backend": backend, "fill_s": made, "items": items}
         for name, path in (("dashboard", "/workspace/"), ("case page", f"/workspace/cases/{case.pk}/"),
-                           ("case list", "/workspace/cases/")):
+                           ("case list", "/workspace/cases/"),
+                           ("search", "/workspace/cases/?q=trainee+05&risk=overdue&status=open")):
             out[name] = _measure(client, path, n_requests)
         return out
     finally:
@@ -138,7 +139,7 @@ def main() -> None:
         result = run(backend, args.cases, args.requests)
         print(f"\n{backend}: {args.cases} cases, {result['items']} checklist steps made in {result['fill_s']:.1f} s")
         print(f"  {'page':<10} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
-        for name in ("dashboard", "case page", "case list"):
+        for name in ("dashboard", "case page", "case list", "search"):
             median, p95, count, slow = result[name]
             print(f"  {name:<10} {median:>10.1f} {p95:>9.1f} {count:>8}")
             for q in slow:

@@ -62,18 +62,34 @@ _EXPORTS = {
     "country_of": "pathways.engine.population",
     "YAMLError": "pathways.rules.yaml12",
     "ProfileFileError": "pathways.rules.profile_file",
+    "profile_from_cells": "pathways.engine.population",
+    "Letter": "pathways.documents.compose",
+    "LetterDataError": "pathways.documents.data",
+    "UnknownLetterKind": "pathways.engine.letters",
+    "letter_fragment": "pathways.documents",
+    "letter_page": "pathways.documents",
+    "letter_pdf": "pathways.documents",
+    "letter_docx": "pathways.documents",
+    "LETTER_STYLESHEET": "pathways.documents",
     "CATEGORIES": "pathways.rules.vocabulary",
     "CONTACT_LEVELS": "pathways.rules.vocabulary",
 }
 
-__all__ = sorted(_EXPORTS)
+# modules of the core that the faces use whole: `from pathways import identity` (what an SSN,
+# ITIN or passport number looks like: the workspace's validators and the letters share it)
+_MODULES = {"identity": "pathways.rules.identity"}
+
+__all__ = sorted([*_EXPORTS, *_MODULES])
 
 
 def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pathways' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    if name in _MODULES:
+        value = import_module(_MODULES[name])
+    else:
+        module = _EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'pathways' has no attribute {name!r}")
+        value = getattr(import_module(module), name)
     globals()[name] = value
     return value
 
@@ -99,3 +115,9 @@ if TYPE_CHECKING:  # for type checkers and editors
     from .rules.reform import ReformError  # noqa: F401
     from .rules.yaml12 import MAX_PROFILE_CHARS, LimitError, YAMLError, load_yaml  # noqa: F401
     from .rules.vocabulary import CATEGORIES, CONTACT_LEVELS  # noqa: F401
+    from .engine.population import profile_from_cells  # noqa: F401
+    from .engine.letters import UnknownLetterKind  # noqa: F401
+    from .documents import LETTER_STYLESHEET, letter_docx, letter_fragment, letter_page, letter_pdf  # noqa: F401
+    from .documents.compose import Letter  # noqa: F401
+    from .documents.data import LetterDataError  # noqa: F401
+    from .rules import identity  # noqa: F401

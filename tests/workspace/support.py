@@ -145,8 +145,9 @@ def seed(tag: str, *, with_document: bool = True, passwords: bool = False) -> di
     from django.core.files.base import ContentFile
 
     from pathways.web.workspace.cases import create_case
-    from pathways.web.workspace.models import (Agreement, ContactLog, Document, Exchange, Institution, Member,
-                                               Note, Partner)
+    from pathways.web.workspace.models import (Agreement, AgreementDocument, ContactLog, Document, Exchange,
+                                               Institution, IssuedLetter, Letterhead, Member, Note, Partner,
+                                               PartnerContact, Signatory)
 
     User = get_user_model()
     inst = Institution.objects.create(name=f"Institution {tag}", slug=f"inst-{tag}".lower()[:60])
@@ -182,11 +183,27 @@ def seed(tag: str, *, with_document: bool = True, passwords: bool = False) -> di
         document.file.save(f"letter-{tag}.txt", ContentFile(f"Letter of {tag}".encode()), save=True)
     log = ContactLog.objects.create(case=case, week_of=date(2026, 9, 7), patient_contact_hours=4, teaching_hours=10,
                                     research_hours=20, observation_hours=6)
-    return {"tag": tag, "institution": inst, "users": users, "partner": partner, "agreement": agreement,
+    # the letterhead and a signatory (the letters' pages), and a letter issued on the case (issue 13)
+    Letterhead.objects.create(institution=inst, name=f"Letterhead-{tag} School of Medicine",
+                              address="1 Example Road\nExample City, CA 90000")
+    Signatory.objects.create(institution=inst, name=f"Signatory-{tag} Dean", title="Dean", signs_as="dean")
+    issued = None
+    if with_document:
+        issued = IssuedLetter(case=case, kind="b1-elective-acceptance", name="Acceptance letter", template_version=1,
+                              knowledge_version="seed", format="pdf", data={"trainee": {"name": case.trainee_name}},
+                              issued_by=users["coordinator"])
+        issued.file.save(f"issued-{tag}.pdf", ContentFile(b"%PDF-1.4 a letter"), save=True)
+    contact = PartnerContact.objects.create(partner=partner, name=f"Contact-{tag} Mbabazi", title="Dean",
+                                            email="dean@example.org")
+    signed = AgreementDocument(agreement=agreement, title=f"Signed-{tag} agreement", uploaded_by=users["administrator"])
+    signed.file.save(f"signed-{tag}.txt", ContentFile(f"Signed agreement of {tag}".encode()), save=True)
+    return {"tag": tag, "institution": inst, "users": users, "member": users["viewer"].member,
+            "partner": partner, "agreement": agreement,
             "exchanges": [inbound, outbound], "case": case, "item": items[0], "items": items, "note": note,
-            "document": document, "log": log,
+            "document": document, "log": log, "contact": contact, "agreement_document": signed, "issued_letter": issued,
             # strings that only this institution's pages may show
-            "markers": [f"Trainee-{tag}", f"Partner-{tag}", f"Note-{tag}", f"Document-{tag}", f"Agreement-{tag}"]}
+            "markers": [f"Trainee-{tag}", f"Partner-{tag}", f"Note-{tag}", f"Document-{tag}", f"Agreement-{tag}",
+                        f"Contact-{tag}", f"Signed-{tag}", f"Letterhead-{tag}", f"Signatory-{tag}"]}
 
 
 def snapshot() -> dict:

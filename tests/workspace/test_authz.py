@@ -61,6 +61,10 @@ class Call:
     form: bool = False
     # administrators only (erasing a trainee): a coordinator's read and write are refused (403) too
     admin_only: bool = False
+    # a page every member reads whose writes are the administrators' (colleagues): a coordinator's write is a 403
+    write_admin_only: bool = False
+    # a page that writes only the member's own settings (reminders, calendar link): viewers write too
+    personal: bool = False
 
 
 def _case_form(r, n):
@@ -85,6 +89,11 @@ def _document(r, n):
 def _contact_week(r, n):
     return {"week_of": "2026-09-14", "patient_contact_hours": "3", "teaching_hours": "10", "research_hours": "20",
             "observation_hours": "7"}
+
+
+def _contact_correction(r, n):
+    return {"week_of": r["log"].week_of.isoformat(), "patient_contact_hours": "2", "teaching_hours": "12",
+            "research_hours": "20", "observation_hours": "6"}
 
 
 def _partner(r, n):
@@ -116,6 +125,22 @@ def _import(kind):
     return payload
 
 
+def _letter(r, n):
+    """Issue the case's B-1 acceptance letter as a PDF (its signatory the seeded dean)."""
+    from pathways.web.workspace.models import Signatory
+
+    dean = Signatory.objects.filter(institution=r["institution"]).first()
+    return {"action": "pdf", "s_host__signatory": str(dean.pk), "f_host__supervisor__name": "Dr Maria Lopez",
+            "f_host__supervisor__title": "Professor of Medicine", "f_funding__by": "trainee",
+            "f_training__description": f"Internal medicine elective {n}."}
+
+
+def _letterhead(r, n):
+    return {"name": f"Letterhead {n}", "address": "2 Example Road\nExample City, CA 90000",
+            "signatories-TOTAL_FORMS": "0", "signatories-INITIAL_FORMS": "0", "signatories-MIN_NUM_FORMS": "0",
+            "signatories-MAX_NUM_FORMS": "1000"}
+
+
 def _api_case(r, n):
     return {"trainee_name": f"API trainee {n}", "trainee_email": "api@example.org", "home_country": "UG",
             "stage": "student", "pathway_id": PATHWAY, "profile": STUDENT, "evaluated_on": AS_OF.isoformat(),
@@ -136,15 +161,39 @@ CALLS: dict[str, Call] = {
     "workspace/cases/<>/edit/": Call(("case",), read=True, form=True, write="POST", payload=_case_edit),
     "workspace/cases/<>/erase/": Call(("case",), read=True, form=True, write="POST", admin_only=True,
                                       payload=lambda r, n: {"confirm": str(r["case"].pk)}),
+    "workspace/cases/<>/answer/": Call(("case",), write="POST",
+                                       payload=lambda r, n: {"fact": "host.dean_approved_elective", "answer": "false"}),
     "workspace/cases/<>/checklist/<>/": Call(("case", "item"), write="POST", payload=lambda r, n: {"status": "done"}),
     "workspace/cases/<>/notes/": Call(("case",), write="POST", payload=lambda r, n: {"text": f"A note {n}"}),
     "workspace/cases/<>/documents/": Call(("case",), write="POST", payload=_document),
     "workspace/cases/<>/documents/<>/": Call(("case", "document"), read=True),
     "workspace/cases/<>/contact-log/": Call(("case",), read=True, write="POST", payload=_contact_week),
+    "workspace/cases/<>/contact-log/<>/": Call(("case", "log"), read=True, form=True, write="POST",
+                                              payload=_contact_correction),
+    "workspace/cases/<>/contact-log/<>/delete/": Call(("case", "log"), write="POST", payload=lambda r, n: {}),
+    # letters (issue 13): `=text` is a URL parameter written as it is (the letter kind), not a record
+    "workspace/cases/<>/letters/<>/": Call(("case", "=b1-elective-acceptance"), read=True, form=True, write="POST",
+                                           payload=_letter),
+    "workspace/cases/<>/letters/issued/<>/": Call(("case", "issued_letter"), read=True),
+    "workspace/letterhead/": Call(read=True, write="POST", write_admin_only=True, payload=_letterhead),
+    "workspace/letter.css": Call(read=True),
+    "workspace/me/": Call(read=True, write="POST", personal=True, payload=lambda r, n: {"action": "calendar-new"}),
+    "workspace/calendar/<>.ics": Call(special="public"),  # its secret is the key: tests/workspace/test_reminders.py
+    "workspace/colleagues/": Call(read=True, write="POST", write_admin_only=True,
+                                  payload=lambda r, n: {"email": f"invitee-{n}-{r['tag']}@example.org", "role": "viewer"}),
+    "workspace/colleagues/<>/": Call(("member",), write="POST", write_admin_only=True,
+                                     payload=lambda r, n: {"action": "role", "role": "coordinator"}),
+    "workspace/welcome/<>/<>/": Call(special="public"),  # the invitation's link: tests/workspace/test_colleagues.py
+    "workspace/welcome/done/": Call(special="public"),
     "workspace/partners/": Call(read=True),
     "workspace/partners/new/": Call(read=True, form=True, write="POST", payload=_partner),
     "workspace/partners/<>/": Call(("partner",), read=True),
     "workspace/partners/<>/edit/": Call(("partner",), read=True, form=True, write="POST", payload=_partner),
+    "workspace/partners/<>/contacts/": Call(("partner",), write="POST",
+                                            payload=lambda r, n: {"name": f"Contact {n}", "title": "Registrar"}),
+    "workspace/partners/<>/contacts/<>/delete/": Call(("partner", "contact"), write="POST", payload=lambda r, n: {}),
+    "workspace/agreements/<>/documents/": Call(("agreement",), write="POST", payload=_document),
+    "workspace/agreements/<>/documents/<>/": Call(("agreement", "agreement_document"), read=True),
     "workspace/agreements/": Call(read=True),
     "workspace/agreements/new/": Call(read=True, form=True, write="POST", payload=_agreement),
     "workspace/agreements/<>/": Call(("agreement",), read=True),
@@ -153,6 +202,7 @@ CALLS: dict[str, Call] = {
     "workspace/exchanges/new/": Call(read=True, form=True, write="POST", payload=_exchange),
     "workspace/reciprocity/": Call(read=True),
     "workspace/reciprocity.csv": Call(read=True),
+    "workspace/import/cases/template.csv": Call(read=True),
     "workspace/import/cases/": Call(read=True, form=True, write="POST", payload=_import("cases")),
     "workspace/import/partners/": Call(read=True, form=True, write="POST", payload=_import("partners")),
     "workspace/export.json": Call(read=True),
@@ -220,6 +270,9 @@ def _fill(route: Route, call: Call, records: dict, mix: dict | None = None) -> s
         return "/" + route.shape
     values = []
     for (name, converter), key in zip(route.params, call.objects):
+        if key.startswith("="):  # written as it is
+            values.append(key[1:])
+            continue
         obj = (mix or {}).get(key) or records[key]
         if key == "item" and converter != "IntConverter" and "step" in name:
             values.append(str(obj.step_id))
@@ -325,22 +378,23 @@ def test_authorization_matrix(person, world, backend):
         targets = [("own", _fill(route, call, own))]
         if call.objects:
             targets.append(("other", _fill(route, call, other)))
-            if len(call.objects) > 1:  # own case, the other institution's step or document
-                targets.append(("mixed", _fill(route, call, own, mix={k: other[k] for k in call.objects[1:]})))
+            if len([k for k in call.objects if not k.startswith("=")]) > 1:  # own case, the other's step or document
+                targets.append(("mixed", _fill(route, call, own, mix={k: other[k] for k in call.objects[1:] if not k.startswith("=")})))
         for whose, url in targets:
             methods = (["GET"] if call.read else []) + ([call.write] if call.write else [])
             for method in methods:
                 n += 1
                 what = f"{person} {method} {url} ({whose})"
                 data = call.payload(own, n) if method != "GET" else None
-                if call.admin_only and whose == "own" and role == "coordinator":
+                if (call.admin_only or (call.write_admin_only and method != "GET")) and whose == "own" \
+                        and role == "coordinator":
                     before = snapshot() if method != "GET" else None
                     response = _request(client, method, url, call, data)
                     expect(response.status_code == 403, f"{what}: administrators only, wanted 403", response)
                     if before is not None and diff(before, snapshot()):
                         problems.append(f"{what}: a refused write changed the database: {diff(before, snapshot())}")
                     continue
-                if method != "GET" and whose == "own" and member and role != "viewer":
+                if method != "GET" and whose == "own" and member and (role != "viewer" or call.personal):
                     # allowed: it must work; rolled back so the next request sees the same records
                     with transaction.atomic():
                         before = snapshot()

@@ -51,7 +51,10 @@ def test_an_administrator_erases_a_trainee_and_only_an_audit_entry_is_left(backe
     log_week(case, mine["users"]["coordinator"], mine["log"].week_of, {"patient_contact_hours": 5})
     document_file = Path(settings.MEDIA_ROOT) / mine["document"].file.name
     assert document_file.exists()
-    others = [p for p in document_file.parent.iterdir() if p != document_file]  # (another test database's ids)
+    letter_file = Path(settings.MEDIA_ROOT) / mine["issued_letter"].file.name  # a letter issued on the case
+    assert letter_file.exists()
+    # (another test database's ids)
+    others = [p for p in document_file.parent.iterdir() if p not in (document_file, letter_file)]
     parts = {"ChecklistItem": [i.pk for i in mine["items"]], "Note": [mine["note"].pk],
              "Document": [mine["document"].pk], "ContactLog": [mine["log"].pk]}
     url = f"/workspace/cases/{case.pk}/erase/"
@@ -82,7 +85,8 @@ def test_an_administrator_erases_a_trainee_and_only_an_audit_entry_is_left(backe
     assert not Note.objects.filter(pk__in=parts["Note"]).exists()
     assert not Document.objects.filter(pk__in=parts["Document"]).exists()
     assert not ContactLog.objects.filter(pk__in=parts["ContactLog"]).exists()
-    assert not document_file.exists() and document_file.parent.exists() == bool(others)  # its folder too, if emptied
+    assert not document_file.exists() and not letter_file.exists()
+    assert document_file.parent.exists() == bool(others)  # its folder too, if emptied
     # the history keeps who and when, not what
     about = HistoryEntry.objects.filter(institution=mine["institution"], model="Case", object_id=case.pk)
     for model, ids in parts.items():

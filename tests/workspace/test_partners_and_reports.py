@@ -74,7 +74,8 @@ def test_an_agreement_expiring_within_90_days_is_alerted_and_its_changes_kept(cl
         "ends": (TODAY + timedelta(days=730)).isoformat(), "places_per_year": "6", "notes": "renewed"})
     entry = HistoryEntry.objects.get(model="Agreement", object_id=agreement.pk, action="changed")
     assert entry.before["places_per_year"] == 4 and entry.after["places_per_year"] == 6
-    assert "places_per_year: 4 → 6" in client.get(f"/workspace/agreements/{agreement.pk}/").content.decode()
+    page = client.get(f"/workspace/agreements/{agreement.pk}/").content.decode()
+    assert "changed the agreement" in page and "places a year: 4 → 6" in page  # the history in words
 
 
 def test_reciprocity_sums_heads_weeks_and_dollars_each_way_with_the_funding_ratio(client, coordinator):
@@ -109,25 +110,35 @@ def test_the_contact_log_reports_the_share_of_patient_contact_against_the_thresh
                        home_country="CA", stage="graduate", profile=CANADIAN, pathway_id="tn-2113", as_of=TODAY)
     assert "tn-2113" in reports.pathways_with_incidental_contact(get_engine())
     url = f"/workspace/cases/{case.pk}/contact-log/"
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    first, second, third = (monday - timedelta(weeks=n) for n in (3, 2, 1))
     week = {"patient_contact_hours": "4", "teaching_hours": "10", "research_hours": "24", "observation_hours": "2"}
-    assert client.post(url, {"week_of": "2026-09-07", **week}).status_code == 302
+    assert client.post(url, {"week_of": first.isoformat(), **week}).status_code == 302
     report = reports.contact_report(case)
     assert report.share_pct == 10.0 and not report.crossed
-    assert client.post(url, {"week_of": "2026-09-14", **week, "patient_contact_hours": "16"}).status_code == 302
+    assert client.post(url, {"week_of": second.isoformat(), **week, "patient_contact_hours": "16"}).status_code == 302
     report = reports.contact_report(case)
     assert round(report.share_pct, 2) == round(20 / 92 * 100, 2) and report.crossed  # 21.7% > 20%
-    assert [w.week_of.isoformat() for w in report.weeks_over] == ["2026-09-14"]
+    assert [w.week_of for w in report.weeks_over] == [second]
     page = client.get(url).content.decode()
-    assert "Threshold crossed" in page and "Dean's signature" in page and "threshold of 20%" in page
-    # Logged again, the week is replaced (and the change recorded).
-    client.post(url, {"week_of": "2026-09-14", **week})
+    assert "Threshold crossed" in page and "threshold of 20%" in page
+    # crossed: no signature block to sign, but what to do instead
+    assert "Dean's signature" not in page and "Stop the trainee's patient contact now" in page
+    assert "GME office" in page and "supervised patient care" in page
+    # Logged again, the week is refused (a week has one row), and corrected from its own page.
+    again = client.post(url, {"week_of": second.isoformat(), **week})
+    assert again.status_code == 400 and f"The week of {second} is logged already" in again.content.decode()
+    logged = case.contact_logs.get(week_of=second)
+    assert client.post(f"{url}{logged.pk}/", {"week_of": second.isoformat(), **week}).status_code == 302
     assert case.contact_logs.count() == 2 and not reports.contact_report(case).crossed
     entry = HistoryEntry.objects.get(model="ContactLog", action="changed")
     assert entry.before["patient_contact_hours"] == "16.0" and entry.after["patient_contact_hours"] == "4.0"
+    page = client.get(url).content.decode()
+    assert "Dean's signature" in page and "Stop the trainee's patient contact" not in page  # within it again
     coordinator.institution.incidental_threshold_pct = 5
     coordinator.institution.save()
     assert reports.contact_report(Case.objects.get(pk=case.pk)).crossed
-    assert client.post(url, {"week_of": "2026-09-21", **week, "teaching_hours": "-3"}).status_code == 400
+    assert client.post(url, {"week_of": third.isoformat(), **week, "teaching_hours": "-3"}).status_code == 400
 
 
 CASES_CSV = """trainee_name,trainee_email,home_country,stage,pathway_id,profile,starts,ends,evaluated_on,home_institution
@@ -209,3 +220,56 @@ def test_an_imported_case_profile_reads_citizenships_no_as_norway_not_false(clie
     for name in ("Ingrid Hansen", "Ola Nordmann"):
         case = Case.objects.get(institution=coordinator.institution, trainee_name=name)
         assert case.home_country == "NO" and case.profile["citizenships"] == ["NO"], name
+
+
+def test_reciprocity_counts_the_workspace_s_own_inbound_cases_and_says_so(client, coordinator):
+    mak = _partner(coordinator)
+    Exchange.objects.create(institution=coordinator.institution, partner=mak, direction="inbound", year=2027, heads=2,
+                            trainee_weeks=Decimal("16"), usd=Decimal("68250"))
+    Exchange.objects.create(institution=coordinator.institution, partner=mak, direction="outbound", year=2027,
+                            heads=1234, trainee_weeks=Decimal("9876.5"), usd=Decimal("1234567.40"))
+    starts = date(2027, 6, 7)
+    for name, ends in (("Aisha Nakato", starts + timedelta(weeks=8)), ("Brian Mukasa", None)):
+        case = _student_case(coordinator, mak, starts)
+        Case.objects.filter(pk=case.pk).update(trainee_name=name, ends=ends)
+    closed = _student_case(coordinator, mak, date(2028, 1, 10))
+    Case.objects.filter(pk=closed.pk).update(status="closed", ends=date(2028, 2, 7))
+    undated = _student_case(coordinator, mak, starts)
+    Case.objects.filter(pk=undated.pk).update(starts=None)
+    _student_case(coordinator, None, starts)  # no partner: not an exchange with anyone
+    rows = {r.year: r for r in reports.reciprocity(coordinator.institution) if r.partner == "Makerere University"}
+    assert set(rows) == {2027, 2028}
+    r27 = rows[2027]
+    assert (r27.inbound_heads, r27.inbound_cases, r27.inbound_weeks, r27.inbound_case_weeks) == (4, 2, 24, 8)
+    assert (r27.inbound_usd, r27.outbound_heads) == (68250, 1234)  # cases add no dollars
+    assert (rows[2028].inbound_heads, rows[2028].inbound_cases, rows[2028].inbound_weeks) == (1, 1, 4)  # closed too
+    assert reports.uncounted_cases(coordinator.institution) == 1
+    page = client.get("/workspace/reciprocity/").content.decode()
+    counted = page.split("What is counted")[1].split("</details>")[0]
+    assert "this workspace's own cases (open or closed) whose home institution is the partner" in counted
+    assert "Of the 5 inbound trainees, 3 are cases here." in counted
+    assert "1 case from a partner without a start date is not counted." in counted
+    assert "counts twice" in counted
+    # numbers and money for people
+    assert "$68,250" in page and "$1,234,567" in page and ">1,234<" in page and ">9,876.5<" in page
+    assert "68250" not in page and "1234567" not in page
+    table = list(csv.DictReader(io.StringIO(client.get("/workspace/reciprocity.csv").content.decode())))
+    line = next(t for t in table if t["year"] == "2027")
+    assert (line["inbound_heads"], line["inbound_cases"], line["inbound_case_weeks"]) == ("4", "2", "8.0")
+    assert line["inbound_usd"] == "68250.00"  # the CSV keeps plain numbers for spreadsheets
+
+
+def test_money_and_numbers_read_as_people_write_them(client, coordinator):
+    from django.template import Context, Template
+
+    shown = Template("{% load workspace_format %}{{ a|money }} {{ b|number }} {{ c|number }} {{ d|number }} "
+                     "{{ e|money }} [{{ f|money }}] {{ g|number }}").render(Context(
+                         {"a": Decimal("68250.00"), "b": 1234, "c": Decimal("24.0"), "d": Decimal("1234.5"),
+                          "e": 185.5, "f": None, "g": "n/a"}))
+    assert shown == "$68,250 1,234 24 1,234.5 $186 [] n/a"
+    mak = _partner(coordinator)
+    Exchange.objects.create(institution=coordinator.institution, partner=mak, direction="inbound", year=2026,
+                            heads=1200, trainee_weeks=Decimal("2400.5"), usd=Decimal("68250"))
+    for url in ("/workspace/exchanges/", f"/workspace/partners/{mak.pk}/"):
+        page = client.get(url).content.decode()
+        assert "$68,250" in page and "1,200" in page and "2,400.5" in page, url

@@ -16,6 +16,7 @@ import json
 import secrets
 import threading
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -96,19 +97,23 @@ def test_reciprocity_numbers_funding_ratio_and_csv(inst):
     from pathways.web.workspace.reports import reciprocity
 
     rows = reciprocity(inst["institution"])
-    assert len(rows) == 1
-    row = rows[0]
+    assert [r.year for r in rows] == [2026, 2025]  # the seeded case (starting 2026-09-01), the exchanges
+    case_row, row = rows
     assert (row.partner, row.year, row.inbound_heads, row.outbound_heads) == (inst["partner"].name, 2025, 3, 2)
     assert row.funding_ratio == pytest.approx(2.5)
+    # the case counts inbound: one trainee, its 30 days of training, no dollars
+    assert (case_row.inbound_heads, case_row.inbound_cases, case_row.inbound_weeks, case_row.inbound_usd) == \
+        (1, 1, Decimal("4.3"), 0)
     client = _client(inst["users"]["viewer"])
     page = client.get("/workspace/reciprocity/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert inst["partner"].name in text and "2.50" in text and "<svg" in text
+    assert inst["partner"].name in text and "2.50" in text and "<svg" in text and "$30,000" in text
     csv = client.get("/workspace/reciprocity.csv")
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     body = b"".join(csv.streaming_content).decode() if csv.streaming else csv.content.decode()
-    assert f"{inst['partner'].name},2025,3,2," in body and body.rstrip().endswith("2.50")
+    assert f"{inst['partner'].name},2026,1,0," in body and f"{inst['partner'].name},2025,3,2," in body
+    assert body.rstrip().endswith("2.50")
 
 
 def test_the_dashboard_shows_what_needs_doing(inst):

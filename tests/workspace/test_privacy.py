@@ -107,7 +107,9 @@ NOT_FREE_TEXT = {
     "ChecklistItem": {"step_id", "text", "actor", "status"},  # the engine's steps
     "Document": {"file"},  # the stored name; the uploaded name is checked (uploads.check)
     "HistoryEntry": {"model", "action"},
-    "Member": {"role"},
+    "Member": {"role", "calendar_key"},  # calendar_key: a SHA-256, never typed
+    "AgreementDocument": {"file"},  # as Document
+    "IssuedLetter": {"file"},  # as Document; its data and edits (JSON) are read whole (IssuedLetter.clean)
     "Partner": {"country", "income_group"},
     "Agreement": {"kind", "direction"},
     "Exchange": {"direction"},

@@ -206,7 +206,7 @@ def plan(
         return
     from .markdown import plan_markdown
 
-    sys.stdout.write(plan_markdown(verdict))
+    sys.stdout.write(plan_markdown(verdict, _engine().letters_for(verdict.id)))
 
 
 @app.command("list")
@@ -416,6 +416,20 @@ def workspace_reevaluate(as_of: Optional[str] = typer.Option(None, "--as-of",
     for case in flagged:
         sys.stdout.write(f"case {case.pk} {case.trainee_name} ({case.institution.name}): {case.change}\n")
     sys.stdout.write(f"{len(flagged)} case{'s' if len(flagged) != 1 else ''} moved\n")
+
+
+@workspace_app.command("remind")
+def workspace_remind(as_of: Optional[str] = typer.Option(None, "--as-of", help="The day the digest is for (default: today)."),
+                     dry_run: bool = typer.Option(False, "--dry-run", help="Count the emails; send none.")) -> None:
+    """Email each coordinator and administrator (who has not turned it off) a digest of steps due within 14 days,
+    overdue steps, expiring agreements and crossed thresholds; for cron."""
+    day = _as_of(as_of) or date.today()
+    _django()
+    from ..web.workspace.reminders import send_reminders
+
+    sent, quiet = send_reminders(day, dry_run=dry_run)
+    sys.stdout.write(f"{sent} digest{'s' if sent != 1 else ''} {'to send' if dry_run else 'sent'}, "
+                     f"{quiet} member{'s' if quiet != 1 else ''} with nothing due\n")
 
 
 @app.command()

@@ -19,7 +19,7 @@ FORMATS = (".pdf", ".docx")
 
 
 def _read_data(path: str) -> dict:
-    from pathways.rules import yaml12
+    from pathways import LimitError, YAMLError, load_yaml
 
     from .app import _fail
 
@@ -30,10 +30,10 @@ def _read_data(path: str) -> dict:
     except UnicodeDecodeError:
         _fail([f"--data: {path} is not UTF-8 text"])
     try:
-        data = yaml12.load_yaml(text, "--data")
-    except yaml12.LimitError as error:
+        data = load_yaml(text, "--data")
+    except LimitError as error:
         _fail([f"{p.field}: {p.message}" for p in error.problems])
-    except yaml12.YAMLError as error:
+    except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         _fail([f"--data: not valid YAML{where}: {getattr(error, 'problem', error)}"])
@@ -97,8 +97,7 @@ def letter(
 
 
 def _compose(engine, kind: str, data: dict, day: date | None):
-    from pathways.documents.data import LetterDataError
-    from pathways.engine.letters import UnknownLetterKind
+    from pathways import LetterDataError, UnknownLetterKind
 
     from .app import _fail
 
@@ -111,12 +110,11 @@ def _compose(engine, kind: str, data: dict, day: date | None):
 
 
 def _write(made, out: Path) -> None:
-    from pathways.documents.docx import docx
-    from pathways.documents.html import pdf
+    from pathways import letter_docx, letter_pdf
 
     from .app import _fail
 
-    content = pdf(made) if out.suffix.lower() == ".pdf" else docx(made)
+    content = letter_pdf(made) if out.suffix.lower() == ".pdf" else letter_docx(made)
     try:
         out.write_bytes(content)
     except OSError as error:

@@ -259,3 +259,21 @@ CACHES = {**globals().get("CACHES", {"default": {"BACKEND": "django.core.cache.b
                          "TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 64, "CULL_FREQUENCY": 4}}}
 RESULT_PDF_RENDERS_PER_MINUTE = int(os.environ.get("PATHWAYS_PDF_RENDERS_PER_MINUTE") or 6)
 RESULT_PDF_CONCURRENT_RENDERS = 2  # at once in this process, whoever asks (the rest: 503, Retry-After)
+
+# Email (invitations, reminders): Django's console backend (messages printed on the server's
+# standard output) unless PATHWAYS_SMTP_HOST names an SMTP server.
+DEFAULT_FROM_EMAIL = os.environ.get("PATHWAYS_EMAIL_FROM") or "Exchange Pathways <no-reply@localhost>"
+if os.environ.get("PATHWAYS_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["PATHWAYS_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("PATHWAYS_SMTP_PORT") or 587)
+    EMAIL_HOST_USER = os.environ.get("PATHWAYS_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("PATHWAYS_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("PATHWAYS_SMTP_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The address people reach the app at, for links in emails sent outside a request (reminders).
+PATHWAYS_SITE_URL = (os.environ.get("PATHWAYS_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# An invitation's link to set a password works once and for this long.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PATHWAYS_INVITE_DAYS") or 3) * 86400
+

@@ -50,12 +50,13 @@ def get_case(member: Member, pk) -> Case:
     return get_scoped(member, Case, pk)
 
 
-def workspace_view(view=None, *, write: bool = False):
+def workspace_view(view=None, *, write: bool = False, personal: bool = False):
     """A page of the workspace: a signed-in member (else the login page; a user of no
     institution gets a 404), and writes (any method but GET/HEAD) refused to viewers.
-    `write=True` marks a page that exists only to write (a form): 403 to viewers on GET too."""
+    `write=True` marks a page that exists only to write (a form): 403 to viewers on GET too.
+    `personal=True` marks a page that writes only the member's own settings: viewers too."""
     if view is None:
-        return lambda v: workspace_view(v, write=write)
+        return lambda v: workspace_view(v, write=write, personal=personal)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -64,7 +65,7 @@ def workspace_view(view=None, *, write: bool = False):
         member = member_of(request.user)
         if member is None:
             raise Http404("you are not a member of an institution")
-        if write or request.method not in SAFE_METHODS:
+        if write or (request.method not in SAFE_METHODS and not personal):
             require_write(member)
         request.member = member
         return view(request, *args, **kwargs)

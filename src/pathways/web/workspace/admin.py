@@ -164,3 +164,6 @@ class InstitutionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+from . import admin_letters  # noqa: E402,F401  (the letterhead, signatories and issued letters)

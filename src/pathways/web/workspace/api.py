@@ -51,6 +51,7 @@ class CaseIn(Schema):
 
 
 class CasePatch(Schema):
+    profile: Optional[dict[str, Any]] = None  # the whole profile (the contract's fields): re-evaluates the case
     trainee_name: Optional[str] = Field(None, min_length=1, max_length=200)
     trainee_email: Optional[str] = Field(None, max_length=254)
     home_country: Optional[str] = Field(None, min_length=2, max_length=2)
@@ -160,15 +161,20 @@ def get_one(request: HttpRequest, case_id: int):
     return case_json(_case_or_404(_member(request), case_id), full=True)
 
 
-@router.patch("/cases/{case_id}", response={200: dict, **ERRORS}, summary="Change a case's trainee fields, dates or status")
+@router.patch("/cases/{case_id}", response={200: dict, **ERRORS}, summary="Change a case's trainee fields, dates, status or profile (re-evaluated)")
 def patch_case(request: HttpRequest, case_id: int, body: CasePatch):
     member = _member(request, write=True)
     case = _case_or_404(member, case_id)
     values = body.dict(exclude_unset=True)
     values = {k: v for k, v in values.items() if v is not None or k in ("starts", "ends")}
-    wrong = _identity_numbers({k: v for k, v in values.items() if isinstance(v, str)})
+    wrong = _identity_numbers({k: v for k, v in values.items() if isinstance(v, (str, dict))})
     if wrong:
         return Status(422, {"errors": wrong})
+    if "profile" in values:
+        try:
+            values["profile"] = get_engine().check(values["profile"]).to_contract()
+        except ProfileError as error:
+            return Status(422, {"errors": [{"field": f"profile.{p.field}", "message": p.message} for p in error.problems]})
     if "pathway_id" in values and values["pathway_id"] not in get_engine().pathway_ids():
         return Status(422, {"errors": [{"field": "pathway_id", "message": f"{values['pathway_id']!r} is not a pathway"}]})
     if "home_country" in values:

@@ -14,14 +14,17 @@ from .models import Case, ChecklistItem
 
 def verdict_of(profile_data: dict, pathway_id: str, as_of: date) -> dict:
     """What a case keeps of the engine's verdict on its pathway: status, dates and money, and
-    the checklist with each step due when the typical plan needs it done (never before as_of)."""
+    the checklist with each step due when the typical plan needs it done (never before as_of);
+    `unknown_facts`, the facts whose answers would settle what is still unknown."""
     v = get_engine().plan(profile_data, pathway_id, as_of)
     t = v.timeline
+    unknown = v.missing("unknown")
     return {
         "status": v.status,
         "reachable": v.reachable,
         "unmet": [r.id for r in v.missing("unmet")],
-        "unknown": [r.id for r in v.missing("unknown")],
+        "unknown": [r.id for r in unknown],
+        "unknown_facts": list(dict.fromkeys(f for r in unknown for f, value in r.facts if value is None)),
         "earliest_start": t.earliest_start.isoformat(),
         "likely_start": t.likely_start.isoformat(),
         "begin_by": t.begin_by.isoformat() if t.begin_by else None,
@@ -38,9 +41,22 @@ def knowledge_key() -> str:
     return get_engine().version
 
 
+def with_dates(profile: dict, starts: date | None, ends: date | None) -> dict:
+    """The profile with the case's training dates as the engine reads them: `start_date` (the
+    plan's target) and `duration_weeks` (living costs for the stay), so that the case's dates,
+    not a guess, decide its plan and costs. Left as they are where the case has no date."""
+    out = dict(profile)
+    if starts:
+        out["start_date"] = starts.isoformat()
+    if starts and ends and ends >= starts:
+        out["duration_weeks"] = round(((ends - starts).days + 1) / 7, 1)
+    return out
+
+
 @transaction.atomic
 def create_case(institution, user, *, trainee_name: str, trainee_email: str, home_country: str, stage: str,
                 profile: dict, pathway_id: str, as_of: date, starts=None, ends=None, home_institution=None) -> Case:
+    profile = with_dates(profile, starts, ends)
     verdict = verdict_of(profile, pathway_id, as_of)
     case = Case.objects.create(
         institution=institution, trainee_name=trainee_name, trainee_email=trainee_email, home_country=home_country,
@@ -101,26 +117,69 @@ def at_risk(case: Case, today: date) -> bool:
     return bool(todo) and (missed or any(i.due <= soon for i in todo))
 
 
-CASE_FIELDS = ("trainee_name", "trainee_email", "home_institution", "home_country", "stage", "pathway_id",
+# The same tests in SQL, over a queryset of cases (the dashboard, the case list's risk filter).
+
+
+def verdict_text(key: str):
+    """A verdict's key as plain text (KT alone would keep the JSON lookups, which read the
+    compared value as JSON)."""
+    from django.db.models import CharField
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import Cast
+
+    return Cast(KT(f"verdict__{key}"), CharField())
+
+
+def _todo_steps():
+    """A case's steps still to do that have a due date (inside a subquery over cases)."""
+    from django.db.models import OuterRef
+
+    return ChecklistItem.objects.filter(case=OuterRef("pk"), status=ChecklistItem.Status.TODO, due__isnull=False)
+
+
+def overdue_cases(cases, today: date):
+    """The cases with a step still to do past its due date."""
+    from django.db.models import Exists
+
+    return cases.filter(Exists(_todo_steps().filter(due__lt=today)))
+
+
+def at_risk_cases(cases, today: date):
+    """The cases `at_risk` is true of: steps still to do, and one due within a week, or a typical
+    plan that misses the start (its begin-by date past, or only a fast plan, or none, reaches it)."""
+    from django.db.models import Exists, Q
+
+    todo = _todo_steps()
+    return (cases.alias(begin_by=verdict_text("begin_by"), can_start=verdict_text("can_start"))
+            .filter(Exists(todo))
+            .filter(Exists(todo.filter(due__lte=today + timedelta(days=7)))
+                    | Q(begin_by__lt=today.isoformat()) | Q(can_start__in=("only-if-fast", "no"))))
+
+
+def late_cases(cases):
+    """The cases whose start date cannot be reached even if every step goes fast."""
+    return cases.alias(can_start=verdict_text("can_start")).filter(can_start="no")
+
+
+CASE_FIELDS = ("profile", "trainee_name", "trainee_email", "home_institution", "home_country", "stage", "pathway_id",
                "starts", "ends", "status")
 
 
 @transaction.atomic
 def update_case(case: Case, user, values: dict) -> Case:
-    """Change a case's trainee fields, dates, status or pathway; a new pathway or start date
-    re-evaluates it and lays its checklist out again (steps already ticked keep their status)."""
+    """Change a case's trainee fields, dates, status, pathway or profile (a checked profile, the
+    contract's shape); a new pathway, profile or date re-evaluates it and lays its checklist out
+    again (steps already ticked keep their status)."""
     from .history import snapshot
 
     before = snapshot(case)
-    replan = any(k in values and values[k] != getattr(case, k) for k in ("pathway_id", "starts"))
+    replan = any(k in values and values[k] != getattr(case, k) for k in ("pathway_id", "starts", "ends", "profile"))
     for key, value in values.items():
         if key in CASE_FIELDS:
             setattr(case, key, value)
     if replan:
-        profile = dict(case.profile)
-        if case.starts:
-            profile["start_date"] = case.starts.isoformat()
-        else:
+        profile = with_dates(values.get("profile", case.profile), case.starts, case.ends)
+        if not case.starts:
             profile.pop("start_date", None)
         case.profile = profile
         case.verdict = verdict_of(profile, case.pathway_id, date.today())

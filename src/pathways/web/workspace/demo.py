@@ -139,6 +139,7 @@ def load_demo(password: str | None = None, today: date | None = None) -> DemoRes
                 Exchange.objects.get_or_create(institution=institution, partner=partners[name], direction=direction,
                                                year=year, defaults={"heads": heads, "trainee_weeks": Decimal(weeks),
                                                                     "usd": Decimal(usd) * grow})
+    _letterhead(institution)
     coordinator = Member.objects.get(user__username="demo-coordinator").user
     made = [create_case(institution, coordinator, as_of=today, **values) for values in _cases(partners, today)]
     tremblay = next(c for c in made if c.pathway_id == "tn-2113")
@@ -149,5 +150,19 @@ def load_demo(password: str | None = None, today: date | None = None) -> DemoRes
                                                                      (5, 10, 22, 3))):
         log_week(tremblay, coordinator, monday - timedelta(weeks=4 - i),
                  {"patient_contact_hours": Decimal(patient), "teaching_hours": Decimal(teaching),
-                  "research_hours": Decimal(research), "observation_hours": Decimal(observation)})
+                  "research_hours": Decimal(research), "observation_hours": Decimal(observation)}, today=today)
     return DemoResult(institution, True, passwords, len(made))
+
+
+def _letterhead(institution) -> None:
+    """The demo's letterhead and signatories (invented people), so its letters can be issued."""
+    from .models import Letterhead, Signatory
+
+    Letterhead.objects.get_or_create(institution=institution, defaults={
+        "name": "Demo Academic Medical Center, School of Medicine",
+        "address": "500 Example Parkway\nLos Angeles, CA 90095\nUnited States"})
+    for name, title, signs_as in (("Dr Samuel Chen", "Dean, School of Medicine", "dean"),
+                                  ("Dr Maria Lopez", "Chair, Department of Medicine", "chair"),
+                                  ("Ms Joan Park", "Registrar", "registrar")):
+        Signatory.objects.get_or_create(institution=institution, name=name, defaults={"title": title, "signs_as": signs_as})
+

@@ -26,15 +26,20 @@ ERASED = "erased"  # the audit entry's action
 
 
 def history_of(case: Case):
-    """Every history entry about the case and its parts (checklist, logs, notes, documents)."""
+    """Every history entry about the case and its parts (checklist, logs, notes, documents),
+    steps and weeks deleted since among them (found by the case their record names)."""
     items = list(case.checklist.values_list("id", flat=True))
     logs = list(case.contact_logs.values_list("id", flat=True))
     notes = list(case.notes.values_list("id", flat=True))
     docs = list(case.documents.values_list("id", flat=True))
+    letters = list(case.letters.values_list("id", flat=True))
+    named = Q(before__case=case.pk) | Q(after__case=case.pk)
     return (HistoryEntry.objects.filter(institution=case.institution)
-            .filter(Q(model="Case", object_id=case.pk) | Q(model="ChecklistItem", object_id__in=items)
-                    | Q(model="ContactLog", object_id__in=logs) | Q(model="Note", object_id__in=notes)
-                    | Q(model="Document", object_id__in=docs)))
+            .filter(Q(model="Case", object_id=case.pk)
+                    | Q(model="ChecklistItem") & (Q(object_id__in=items) | named)  # steps laid out again since
+                    | Q(model="ContactLog") & (Q(object_id__in=logs) | named)  # weeks deleted since
+                    | Q(model="Note", object_id__in=notes) | Q(model="Document", object_id__in=docs)
+                    | Q(model="IssuedLetter", object_id__in=letters)))
 
 
 def _admin_log(case: Case) -> int:
@@ -83,10 +88,12 @@ def erase_case(case: Case, user) -> HistoryEntry:
         case = Case.objects.select_for_update().get(pk=case.pk)
         institution, case_id = case.institution, case.pk
         files = [d.file.name for d in case.documents.all() if d.file and d.file.name]
+        letters = [x.file.name for x in case.letters.all() if x.file and x.file.name]  # letters issued on the case
         counts = {
             "checklist_steps": case.checklist.count(),
             "notes": case.notes.count(),
             "documents": len(files),
+            "letters": len(letters),
             "contact_log_weeks": case.contact_logs.count(),
         }
         counts["history_entries_blanked"] = history_of(case).update(before=None, after=None)
@@ -97,5 +104,5 @@ def erase_case(case: Case, user) -> HistoryEntry:
             user=user if getattr(user, "is_authenticated", False) else None, action=ERASED, before=None,
             after={"erased": counts})
         folder = f"cases/{institution.pk}/{case_id}"
-        transaction.on_commit(lambda: _delete_files(files, folder))
+        transaction.on_commit(lambda: _delete_files(files + letters, folder))
     return audit

@@ -22,7 +22,23 @@ from .models.partners import IncomeGroup
 CASE_COLUMNS = ["trainee_name", "trainee_email", "home_country", "stage", "pathway_id", "profile", "starts", "ends",
                 "evaluated_on", "home_institution"]
 PARTNER_COLUMNS = ["name", "country", "income_group", "income_group_year"]
-REQUIRED = {"cases": ["trainee_name", "home_country", "stage", "pathway_id", "profile"], "partners": ["name", "country"]}
+REQUIRED = {"cases": ["trainee_name", "home_country", "stage", "pathway_id"], "partners": ["name", "country"]}
+# The case's own columns in the template; then one column per profile field (docs/contract.md
+# section 1, `host.KEY` for the host's), as the simulator reads CSV populations.
+TEMPLATE_CASE_COLUMNS = ["trainee_name", "trainee_email", "home_country", "home_institution", "pathway_id", "starts",
+                         "ends", "evaluated_on"]
+
+
+def profile_columns() -> list[str]:
+    from ..engine import get_engine
+
+    return list(get_engine().facts())
+
+
+def case_template() -> str:
+    """The header of a case import: the case's columns, then every profile field (`stage` once:
+    it is both)."""
+    return ",".join(TEMPLATE_CASE_COLUMNS + profile_columns()) + "\r\n"
 # Bounds. The workspace's upload view refuses a file over 5 MB before decoding it
 # (views_data.MAX_BYTES); the importers check the text again for their other callers.
 MAX_FILE_CHARS = 5 * 1024 * 1024
@@ -43,6 +59,7 @@ class ImportResult:
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
     imported: int = 0
+    made: list = field(default_factory=list)  # the records imported, for the page to link
 
     @property
     def bad_rows(self) -> set[int]:
@@ -61,10 +78,15 @@ def _rows(text: str, kind: str, result: ImportResult) -> list[tuple[int, dict]]:
         reader.fieldnames = header
         reading = 2
         missing = [c for c in REQUIRED[kind] if c not in header]
+        known = CASE_COLUMNS + profile_columns() if kind == "cases" else PARTNER_COLUMNS
+        unknown = [c for c in header if c and c not in known]
+        hint = ("the case's columns and one per profile field (download the template)" if kind == "cases"
+                else ", ".join(PARTNER_COLUMNS))
         if missing:
-            result.errors.append(RowError(1, ",".join(missing), "missing column(s); the columns are: "
-                                          + ", ".join(CASE_COLUMNS if kind == "cases" else PARTNER_COLUMNS)))
+            result.errors.append(RowError(1, ",".join(missing), f"missing column(s); accepted: {hint}"))
             return []
+        if unknown:  # reported, and the rows still read: their identity numbers are refused all the same
+            result.errors.append(RowError(1, ",".join(unknown), f"unknown column(s), not imported; accepted: {hint}"))
         rows = []
         for number, row in enumerate(reader, start=2):
             reading = number + 1
@@ -120,6 +142,28 @@ def _profile_data(text: str):
         raise json_error from None
 
 
+def _row_profile(row: dict, problems: list) -> dict:
+    """The profile of a row: the `profile` cell (JSON or YAML) and the columns named by profile
+    fields (`stage` is both a column of the case and a fact), a fact given both ways refused."""
+    from pathways import profile_from_cells
+
+    from ..engine import get_engine
+
+    given = _profile_data(row["profile"]) if row.get("profile") else {}
+    if not isinstance(given, dict):
+        raise forms.ValidationError("expected the profile as a mapping of fields")
+    cells, cell_problems = profile_from_cells(row, get_engine().facts())
+    problems += cell_problems
+    both = sorted(k for k in cells if k != "host" and k in given and k != "stage") + sorted(
+        f"host.{k}" for k in cells.get("host", {}) if k in (given.get("host") or {}))
+    if both:
+        raise forms.ValidationError(f"{', '.join(both)}: given in the profile cell and in a column; give it once")
+    merged = {**given, **{k: v for k, v in cells.items() if k != "host"}}
+    if cells.get("host"):
+        merged["host"] = {**(given.get("host") or {}), **cells["host"]}
+    return merged
+
+
 def _case_row(institution, row: dict, pathways: set[str]) -> tuple[dict | None, list[tuple[str, str]]]:
     problems: list[tuple[str, str]] = []
     for name in REQUIRED["cases"]:
@@ -147,15 +191,14 @@ def _case_row(institution, row: dict, pathways: set[str]) -> tuple[dict | None, 
             values[name] = _date(row.get(name, ""), name)
         except forms.ValidationError as error:
             problems.append((name, error.messages[0]))
-    if row.get("profile"):
-        try:
-            values["profile"] = checked_profile(_profile_data(row["profile"]))
-        except json.JSONDecodeError as error:
-            problems.append(("profile", f"not valid JSON: {error}"))
-        except ProfileError as error:  # past a limit: too deep or too large
-            problems += [("profile", p.message) for p in error.problems]
-        except forms.ValidationError as error:
-            problems += [("profile", m) for m in error.messages]
+    try:
+        values["profile"] = checked_profile(_row_profile(row, problems))
+    except json.JSONDecodeError as error:
+        problems.append(("profile", f"not valid JSON: {error}"))
+    except ProfileError as error:  # past a limit: too deep or too large
+        problems += [("profile", p.message) for p in error.problems]
+    except forms.ValidationError as error:
+        problems += [("profile", m) for m in error.messages]
     if row.get("home_institution"):
         partner = Partner.objects.filter(institution=institution, name=row["home_institution"]).first()
         if partner is None:
@@ -182,7 +225,7 @@ def import_cases(institution, user, text: str, import_valid_rows: bool = False) 
     with transaction.atomic():
         for values in good:
             as_of = values.pop("evaluated_on") or date.today()
-            create_case(institution, user, as_of=as_of, **values)
+            result.made.append(create_case(institution, user, as_of=as_of, **values))
             result.imported += 1
     return result
 
@@ -211,6 +254,7 @@ def import_partners(institution, user, text: str, import_valid_rows: bool = Fals
             partner = form.save(commit=False)
             partner.institution = institution
             partner.save()
+            result.made.append(partner)
             result.imported += 1
     return result
 

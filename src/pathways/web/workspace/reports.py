@@ -23,6 +23,10 @@ def pathways_with_incidental_contact(engine) -> set[str]:
 
 @dataclass
 class ReciprocityRow:
+    """A partner's year, each way. Inbound heads and weeks count the exchanges recorded by hand
+    and the workspace's own cases of the partner's trainees (`inbound_cases`, of the heads, and
+    `inbound_case_weeks`, of the weeks); dollars are the recorded exchanges' only."""
+
     partner: str
     year: int
     inbound_heads: int
@@ -31,6 +35,8 @@ class ReciprocityRow:
     outbound_weeks: Decimal
     inbound_usd: Decimal
     outbound_usd: Decimal
+    inbound_cases: int = 0
+    inbound_case_weeks: Decimal = Decimal(0)
 
     @property
     def funding_ratio(self) -> float | None:
@@ -38,25 +44,55 @@ class ReciprocityRow:
         return float(self.inbound_usd / self.outbound_usd) if self.outbound_usd else None
 
 
+def case_weeks(starts: date | None, ends: date | None) -> Decimal:
+    """A case's training in weeks, to a tenth (none when a date is missing)."""
+    if not starts or not ends or ends < starts:
+        return Decimal(0)
+    return (Decimal((ends - starts).days) / 7).quantize(Decimal("0.1"))
+
+
 def reciprocity(institution) -> list[ReciprocityRow]:
+    """Per partner and year: the exchanges recorded each way, and as inbound the institution's
+    cases (open or closed) whose home institution is the partner, in the year their training
+    starts (a case with no start date is not counted: `uncounted_cases` says how many)."""
     rows: dict[tuple[str, int], ReciprocityRow] = {}
+
+    def row(partner: str, year: int) -> ReciprocityRow:
+        return rows.setdefault((partner, year), ReciprocityRow(partner, year, 0, 0, Decimal(0), Decimal(0), Decimal(0),
+                                                               Decimal(0)))
+
     for e in Exchange.objects.filter(institution=institution).select_related("partner"):
-        key = (e.partner.name, e.year)
-        row = rows.setdefault(key, ReciprocityRow(e.partner.name, e.year, 0, 0, Decimal(0), Decimal(0), Decimal(0), Decimal(0)))
+        r = row(e.partner.name, e.year)
         side = "inbound" if e.direction == "inbound" else "outbound"
-        setattr(row, f"{side}_heads", getattr(row, f"{side}_heads") + e.heads)
-        setattr(row, f"{side}_weeks", getattr(row, f"{side}_weeks") + e.trainee_weeks)
-        setattr(row, f"{side}_usd", getattr(row, f"{side}_usd") + e.usd)
+        setattr(r, f"{side}_heads", getattr(r, f"{side}_heads") + e.heads)
+        setattr(r, f"{side}_weeks", getattr(r, f"{side}_weeks") + e.trainee_weeks)
+        setattr(r, f"{side}_usd", getattr(r, f"{side}_usd") + e.usd)
+    cases = (Case.objects.filter(institution=institution, home_institution__isnull=False, starts__isnull=False)
+             .order_by().values_list("home_institution__name", "starts", "ends"))
+    for partner, starts, ends in cases.iterator(chunk_size=2000):
+        r, weeks = row(partner, starts.year), case_weeks(starts, ends)
+        r.inbound_heads += 1
+        r.inbound_cases += 1
+        r.inbound_weeks += weeks
+        r.inbound_case_weeks += weeks
     return sorted(rows.values(), key=lambda r: (r.partner, -r.year))
+
+
+def uncounted_cases(institution) -> int:
+    """Cases of a partner's trainees that reciprocity cannot place in a year (no start date)."""
+    return Case.objects.filter(institution=institution, home_institution__isnull=False, starts__isnull=True).count()
 
 
 def reciprocity_csv(rows: list[ReciprocityRow]) -> str:
     """The reciprocity table as CSV, safe to open in a spreadsheet (spreadsheet.py: a partner
-    named `=HYPERLINK(...)` stays text)."""
+    named `=HYPERLINK(...)` stays text). `inbound_cases` and `inbound_case_weeks`: the part of
+    the inbound heads and weeks that are the workspace's own cases."""
     header = ["partner", "year", "inbound_heads", "outbound_heads", "inbound_weeks", "outbound_weeks",
-              "inbound_usd", "outbound_usd", "inbound_to_outbound_funding_ratio"]
+              "inbound_usd", "outbound_usd", "inbound_cases", "inbound_case_weeks",
+              "inbound_to_outbound_funding_ratio"]
     return csv_text(header, ([r.partner, r.year, r.inbound_heads, r.outbound_heads, r.inbound_weeks, r.outbound_weeks,
-                              r.inbound_usd, r.outbound_usd, "" if r.funding_ratio is None else f"{r.funding_ratio:.2f}"]
+                              r.inbound_usd, r.outbound_usd, r.inbound_cases, r.inbound_case_weeks,
+                              "" if r.funding_ratio is None else f"{r.funding_ratio:.2f}"]
                              for r in rows))
 
 
@@ -89,6 +125,39 @@ class ContactReport:
 
 def contact_report(case: Case) -> ContactReport:
     return ContactReport(case, list(case.contact_logs.all()), case.institution.incidental_threshold_pct)
+
+
+@dataclass
+class Crossed:
+    """An open case whose logged patient contact is past the institution's threshold."""
+
+    case: Case
+    patient_hours: Decimal
+    total_hours: Decimal
+    threshold_pct: int
+
+    @property
+    def share_pct(self) -> float:
+        return float(self.patient_hours / self.total_hours * 100)
+
+
+def crossed_thresholds(institution) -> list[Crossed]:
+    """Open cases whose incidental-contact log, in all, is past the threshold (the same test as
+    ContactReport.crossed): one query sums each case's weeks, compared here in exact decimals;
+    the highest share first."""
+    from django.db.models import DecimalField, F, Sum
+
+    hours = DecimalField(max_digits=12, decimal_places=1)  # a stay of years: more than ContactLog's 5 digits
+    sums = (ContactLog.objects.filter(case__institution=institution, case__status=Case.Status.OPEN)
+            .order_by().values("case_id")
+            .annotate(patient=Sum("patient_contact_hours", output_field=hours),
+                      total=Sum(F("patient_contact_hours") + F("teaching_hours") + F("research_hours")
+                                + F("observation_hours"), output_field=hours)))
+    threshold = institution.incidental_threshold_pct
+    over = {r["case_id"]: r for r in sums if r["total"] and r["patient"] * 100 > r["total"] * threshold}
+    cases = Case.objects.filter(pk__in=list(over)).defer("profile", "verdict").in_bulk()
+    found = [Crossed(cases[pk], over[pk]["patient"], over[pk]["total"], threshold) for pk in over if pk in cases]
+    return sorted(found, key=lambda c: (-c.share_pct, c.case.trainee_name, c.case.pk))
 
 
 def expiring(institution, today: date, within_days: int = 90) -> list[Agreement]:

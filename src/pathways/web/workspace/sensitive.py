@@ -7,8 +7,12 @@ from typing import Any, Iterable
 
 from django.core.exceptions import ValidationError
 
-from ...rules.identity import (ADVICE, CODE, MASK, PHONE_ADVICE, Finding, find, normal,  # noqa: F401
-                               problem, problems_in, redact)
+from pathways import identity
+
+# the names the workspace has always used, from the one module that decides
+ADVICE, CODE, MASK, PHONE_ADVICE = identity.ADVICE, identity.CODE, identity.MASK, identity.PHONE_ADVICE
+Finding, find, normal, problem = identity.Finding, identity.find, identity.normal, identity.problem
+problems_in, redact = identity.problems_in, identity.redact
 
 
 def validate(value: Any) -> None:

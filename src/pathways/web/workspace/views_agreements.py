@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import reports
+from . import reports, uploads
 from .access import get_scoped, scoped, workspace_view
-from .forms import AgreementForm
+from .forms import AgreementForm, DocumentForm
 from .history import entries_for, record, shown, snapshot
-from .models import Agreement
+from .models import Agreement, AgreementDocument
 
 
 @workspace_view
@@ -26,13 +26,37 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_scoped(request.member, Agreement, pk)
+    return _agreement_page(request, get_scoped(request.member, Agreement, pk))
+
+
+def _agreement_page(request, agreement: Agreement, document_form=None, status: int = 200) -> HttpResponse:
     today = date.today()
     return render(request, "workspace/agreements/detail.html", {
         "agreement": agreement, "history": shown(entries_for(agreement).select_related("user")), "today": today,
         "in_force": agreement.starts <= today and (agreement.ends is None or today <= agreement.ends),
         "expiring": agreement in reports.expiring(request.member.institution, today),
-        "can_write": request.member.can_write})
+        "documents": agreement.documents.select_related("uploaded_by"),
+        "document_form": document_form or DocumentForm(), "can_write": request.member.can_write}, status=status)
+
+
+@require_POST
+@workspace_view
+def agreement_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep the signed agreement (or an amendment) with it: the case documents' rules apply."""
+    agreement = get_scoped(request.member, Agreement, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _agreement_page(request, agreement, document_form=form, status=400)
+    document = AgreementDocument.objects.create(agreement=agreement, title=form.cleaned_data["title"],
+                                                file=form.cleaned_data["file"], uploaded_by=request.user)
+    record(request.user, document, "created", None)
+    return redirect(f"/workspace/agreements/{agreement.pk}/#documents")
+
+
+@workspace_view
+def agreement_document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
+    agreement = get_scoped(request.member, Agreement, pk)
+    return uploads.attachment(get_object_or_404(AgreementDocument, pk=doc, agreement=agreement).file)
 
 
 @workspace_view(write=True)

@@ -1,15 +1,16 @@
-"""Cases: the list, a new case (from an evaluation), the case, its checklist, notes,
-documents and contact log."""
+"""Cases: the list (searched and filtered), a new case (from an evaluation), the case, its
+checklist, notes and documents (its contact log: views_contact_log.py)."""
 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models.fields.json import KT
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,27 +20,61 @@ from ..finder import answers as finder_answers
 from . import reports, uploads
 from .access import get_case, scoped, workspace_view
 from .erasure import erase_case, history_of
-from .cases import acknowledge_change, at_risk, create_case, overdue, set_step_status, update_case
-from .forms import CaseEditForm, CaseForm, ChecklistStatusForm, ContactLogForm, DocumentForm, NoteForm, profile_text
+from .cases import (acknowledge_change, at_risk, at_risk_cases, create_case, late_cases, overdue, overdue_cases,
+                    set_step_status, update_case)
+from .forms import (CaseEditForm, CaseFilterForm, CaseForm, ChecklistStatusForm, DocumentForm, NoteForm,
+                    checked_profile, profile_text)
 from .history import record, shown
-from .logs import log_week
 from .models import Case, ChecklistItem, Document, Note, Role
 
 NOT_ANSWERS = {"pathway", "next", finder_answers.PACKED}
 
 
+def filtered_cases(cases, filters: dict, today: date):
+    """`cases` narrowed by the list's filters (CaseFilterForm's cleaned values; blank: no filter)."""
+    if filters.get("q"):
+        cases = cases.filter(trainee_name__icontains=filters["q"].strip())
+    if filters.get("status") in Case.Status.values:
+        cases = cases.filter(status=filters["status"])
+    if filters.get("pathway"):
+        cases = cases.filter(pathway_id=filters["pathway"])
+    if filters.get("partner") == "none":
+        cases = cases.filter(home_institution__isnull=True)
+    elif filters.get("partner"):
+        cases = cases.filter(home_institution_id=int(filters["partner"]))
+    if filters.get("starts_from"):
+        cases = cases.filter(starts__gte=filters["starts_from"])
+    if filters.get("starts_to"):
+        cases = cases.filter(starts__lte=filters["starts_to"])
+    risk = filters.get("risk")
+    if risk == "overdue":
+        cases = overdue_cases(cases, today)
+    elif risk == "at-risk":
+        cases = at_risk_cases(cases, today)
+    elif risk == "late":
+        cases = late_cases(cases)
+    return cases
+
+
 @workspace_view
 def case_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
+    """The cases, searched and filtered by the address (`?q=okafor&risk=overdue`): a GET form,
+    no script needed; a bad value is shown on its field (400) and the other filters still apply."""
+    data = request.GET.copy()
+    data.setdefault("status", "open")
+    form = CaseFilterForm(data, institution=request.member.institution)
+    valid = form.is_valid()
+    filters = form.cleaned_data
     cases = (scoped(request.member, Case).select_related("home_institution").defer("profile", "verdict")
              .annotate(verdict_status=KT("verdict__status")))
-    if status in Case.Status.values:
-        cases = cases.filter(status=status)
-    else:
-        status = "all"
+    cases = filtered_cases(cases, filters, date.today())
+    kept = [(k, v) for k, v in request.GET.items() if k in form.fields and v]
+    narrowed = any(k != "status" for k, _ in kept) or data.get("status") != "open"
+    more = bool(form.errors) or any(k != "q" and (k, v) != ("status", "open") for k, v in kept)  # the filters unfolded
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "workspace/cases/list.html", {"cases": page, "page": page, "status": status,
-                                                          "statuses": [("open", "Open"), ("closed", "Closed"), ("all", "All")]})
+    return render(request, "workspace/cases/list.html", {
+        "cases": page, "page": page, "form": form, "query": urlencode(kept), "narrowed": narrowed, "more": more,
+    }, status=200 if valid else 400)
 
 
 def _evaluation_pairs(request: HttpRequest) -> list[tuple[str, str]]:
@@ -113,7 +148,47 @@ def case_history(case: Case):
     return history_of(case).select_related("user")
 
 
-def _detail(request: HttpRequest, case: Case, status: int = 200, note_form=None, document_form=None) -> HttpResponse:
+def _questions(engine, case: Case) -> list:
+    """The questions whose answers would settle what is still unknown on the case's pathway."""
+    found = []
+    for fact in case.verdict.get("unknown_facts", []):
+        try:
+            found.append(engine.question(fact))
+        except KeyError:  # a fact the knowledge base no longer has: the next re-evaluation drops it
+            continue
+    return found
+
+
+@workspace_view
+@require_POST
+def case_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer one unknown fact of the case's profile in place: re-evaluated, kept in the history."""
+    case = get_case(request.member, pk)
+    engine = get_engine()
+    fact, text = request.POST.get("fact", ""), request.POST.get("answer", "").strip()
+    facts = engine.facts()
+    if fact not in facts:
+        return _detail(request, case, status=400, answer_error=(fact, "not a fact of the profile"))
+    if not text:
+        return _detail(request, case, status=400, answer_error=(fact, "choose or write an answer"))
+    if facts[fact].type in ("set", "codes"):
+        text = ",".join(request.POST.getlist("answer")) if len(request.POST.getlist("answer")) > 1 else text
+    profile = dict(case.profile)
+    value = finder_answers.typed(facts[fact], text)
+    if fact.startswith("host."):
+        profile["host"] = {**profile.get("host", {}), fact[5:]: value}
+    else:
+        profile[fact] = value
+    try:
+        checked = checked_profile(profile)
+    except ValidationError as error:
+        return _detail(request, case, status=400, answer_error=(fact, " ".join(error.messages)))
+    update_case(case, request.user, {"profile": checked})
+    return redirect(f"/workspace/cases/{case.pk}/#questions")
+
+
+def _detail(request: HttpRequest, case: Case, status: int = 200, note_form=None, document_form=None,
+            answer_error=None) -> HttpResponse:
     """The case's page; with a bound note or document form, that form's errors shown (400)."""
     today = date.today()
     engine = get_engine()
@@ -128,6 +203,7 @@ def _detail(request: HttpRequest, case: Case, status: int = 200, note_form=None,
         "history": history, "statuses": ChecklistItem.Status.choices, "can_write": request.member.can_write,
         "can_erase": request.member.role == Role.ADMINISTRATOR,
         "note_form": note_form or NoteForm(), "document_form": document_form or DocumentForm(),
+        "questions": _questions(engine, case), "answer_error": answer_error,
     }, status=status)
 
 
@@ -148,7 +224,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         original = Case.objects.get(pk=case.pk)
         form = CaseEditForm(request.POST, instance=case, institution=institution)
         if form.is_valid():
-            values = {k: form.cleaned_data[k] for k in form.Meta.fields}
+            values = {k: form.cleaned_data[k] for k in [*form.Meta.fields, "profile"]}
             update_case(original, request.user, values)
             return redirect(f"/workspace/cases/{case.pk}/")
         status = 400
@@ -199,16 +275,7 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
 @workspace_view
 def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     case = get_case(request.member, pk)
-    found = get_object_or_404(Document, pk=doc, case=case)
-    name = found.file.name.rsplit("/", 1)[-1]
-    # Always a download, never a page of this site: no script runs, no type is guessed.
-    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=name,
-                            content_type=uploads.served_type(name))
-    response["Content-Security-Policy"] = "sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return uploads.attachment(get_object_or_404(Document, pk=doc, case=case).file)
 
 
 @workspace_view(write=True)
@@ -230,26 +297,4 @@ def case_erase(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case, "error": error, "counts": {
             "documents": case.documents.count(), "notes": case.notes.count(),
             "contact_log_weeks": case.contact_logs.count(), "history": case_history(case).count()},
-    }, status=status)
-
-
-@workspace_view
-@require_http_methods(["GET", "HEAD", "POST"])
-def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case(request.member, pk)
-    status = 200
-    if request.method == "POST":
-        form = ContactLogForm(request.POST)
-        if form.is_valid():
-            hours = {k: v for k, v in form.cleaned_data.items() if k != "week_of"}
-            log_week(case, request.user, form.cleaned_data["week_of"], hours)
-            return redirect(f"/workspace/cases/{case.pk}/contact-log/")
-        status = 400
-    else:
-        form = ContactLogForm()
-    report = reports.contact_report(case)
-    return render(request, "workspace/cases/contact_log.html", {
-        "case": case, "report": report, "form": form, "can_write": request.member.can_write,
-        "over": {w.pk for w in report.weeks_over}, "today": date.today(),
-        "incidental": case.pathway_id in reports.pathways_with_incidental_contact(get_engine()),
     }, status=status)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from .access import workspace_view
 from .exports import export_institution
 from .forms import ImportForm
-from .imports import CASE_COLUMNS, IMPORTERS, PARTNER_COLUMNS
+from .imports import IMPORTERS, PARTNER_COLUMNS, TEMPLATE_CASE_COLUMNS, case_template
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -43,9 +43,17 @@ def import_csv(request: HttpRequest, kind: str) -> HttpResponse:
             status = 400
     else:
         form = ImportForm()
-    columns = CASE_COLUMNS if kind == "cases" else PARTNER_COLUMNS
+    columns = TEMPLATE_CASE_COLUMNS if kind == "cases" else PARTNER_COLUMNS
     return render(request, "workspace/import.html", {"form": form, "kind": kind, "result": result,
                                                      "columns": columns}, status=status)
+
+
+@workspace_view
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The header of a case import: the case's columns and one column per profile field."""
+    response = HttpResponse(case_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases-template.csv"'
+    return response
 
 
 @workspace_view

@@ -50,7 +50,8 @@ def totals(rows) -> dict:
         "inbound_heads": sum(r.inbound_heads for r in rows), "outbound_heads": sum(r.outbound_heads for r in rows),
         "inbound_weeks": sum((r.inbound_weeks for r in rows), Decimal(0)),
         "outbound_weeks": sum((r.outbound_weeks for r in rows), Decimal(0)),
-        "inbound_usd": inbound, "outbound_usd": outbound,
+        "inbound_usd": inbound, "outbound_usd": outbound, "inbound_cases": sum(r.inbound_cases for r in rows),
+        "inbound_case_weeks": sum((r.inbound_case_weeks for r in rows), Decimal(0)),
         "funding_ratio": float(inbound / outbound) if outbound else None,
     }
 
@@ -59,7 +60,8 @@ def totals(rows) -> dict:
 def reciprocity(request: HttpRequest) -> HttpResponse:
     rows = reports.reciprocity(request.member.institution)
     return render(request, "workspace/reciprocity.html", {
-        "rows": rows, "totals": totals(rows), "chart": mark_safe(reciprocity_svg(rows))})
+        "rows": rows, "totals": totals(rows), "chart": mark_safe(reciprocity_svg([r for r in rows if r.inbound_usd or r.outbound_usd])),  # dollars only
+        "uncounted": reports.uncounted_cases(request.member.institution)})
 
 
 @workspace_view

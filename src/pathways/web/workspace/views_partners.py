@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .access import get_scoped, scoped, workspace_view
-from .forms import PartnerForm
+from .forms import PartnerContactForm, PartnerForm
 from .history import record, snapshot
-from .models import Partner
+from .models import Partner, PartnerContact
 
 
 @workspace_view
@@ -20,10 +20,39 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    partner = get_scoped(request.member, Partner, pk)
+    return _partner_page(request, get_scoped(request.member, Partner, pk))
+
+
+def _partner_page(request, partner: Partner, contact_form=None, status: int = 200) -> HttpResponse:
     return render(request, "workspace/partners/detail.html", {
         "partner": partner, "agreements": partner.agreements.all(), "exchanges": partner.exchanges.all(),
-        "cases": partner.cases.all(), "can_write": request.member.can_write})
+        "cases": partner.cases.all(), "contacts": partner.contacts.all(),
+        "contact_form": contact_form or PartnerContactForm(), "can_write": request.member.can_write}, status=status)
+
+
+@require_POST
+@workspace_view
+def partner_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a contact person at the partner."""
+    partner = get_scoped(request.member, Partner, pk)
+    form = PartnerContactForm(request.POST)
+    if not form.is_valid():
+        return _partner_page(request, partner, contact_form=form, status=400)
+    contact = form.save(commit=False)
+    contact.partner = partner
+    contact.save()
+    record(request.user, contact, "created", None)
+    return redirect(f"/workspace/partners/{partner.pk}/#contacts")
+
+
+@require_POST
+@workspace_view
+def partner_contact_delete(request: HttpRequest, pk: int, contact: int) -> HttpResponse:
+    partner = get_scoped(request.member, Partner, pk)
+    found = get_object_or_404(PartnerContact, pk=contact, partner=partner)
+    record(request.user, found, "deleted", snapshot(found))  # the history keeps who it was
+    found.delete()
+    return redirect(f"/workspace/partners/{partner.pk}/#contacts")
 
 
 @workspace_view(write=True)

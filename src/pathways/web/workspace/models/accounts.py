@@ -32,6 +32,10 @@ class Member(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member")
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="members")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    # the reminder digest (`pathways workspace remind`), which each member may turn off
+    reminders = models.BooleanField(default=True, help_text="Email me a digest of what is due, overdue or expiring")
+    # the calendar feed's secret, kept only as its SHA-256 (the link is shown once, when made)
+    calendar_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     @property
     def can_write(self) -> bool:

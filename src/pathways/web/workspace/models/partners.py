@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -75,3 +76,37 @@ class Exchange(models.Model):
 
     class Meta:
         ordering = ["-year", "partner__name"]
+
+
+class PartnerContact(models.Model):
+    """A contact person at a partner: whom to write to about an exchange (least data: a name,
+    a role, how to reach them)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200, validators=[no_identity_numbers])
+    title = models.CharField(max_length=200, blank=True, validators=[no_identity_numbers],
+                             help_text="Their role, such as Dean of the medical school or International office")
+    email = models.EmailField(blank=True, validators=[no_identity_numbers])
+    phone = models.CharField(max_length=40, blank=True, validators=[no_identity_numbers],
+                             help_text="With the country code, such as +256 414 530020")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+
+def agreement_document_path(document: "AgreementDocument", filename: str) -> str:
+    return f"agreements/{document.agreement.institution_id}/{document.agreement_id}/{filename}"
+
+
+class AgreementDocument(models.Model):
+    """The agreement as signed (or an amendment), kept with it."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=agreement_document_path, max_length=300)
+    title = models.CharField(max_length=200, validators=[no_identity_numbers])
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
