@@ -81,7 +81,7 @@ def test_a_member_who_turned_reminders_off_gets_none_and_nothing_due_sends_nothi
 
 def _feed_url(client) -> str:
     page = client.post("/workspace/me/", {"action": "calendar-new"}).content.decode()
-    return re.search(r"http://127\.0\.0\.1:8000(/workspace/calendar/[^<\s]+\.ics)", page).group(1)
+    return re.search(r"http://testserver(/workspace/calendar/[^<\s]+\.ics)", page).group(1)
 
 
 def test_the_calendar_feed_parses_and_holds_every_due_date_and_the_training_period(world):

@@ -40,8 +40,8 @@ def member_for(token: str) -> Member | None:
     return member if member is not None and member.user.is_active else None
 
 
-def feed_url(token: str) -> str:
-    return f"{settings.PATHWAYS_SITE_URL}/workspace/calendar/{token}.ics"
+def feed_path(token: str) -> str:
+    return f"/workspace/calendar/{token}.ics"
 
 
 def _day_event(uid: str, summary: str, start: date, end: date | None = None, description: str = "", url: str = ""):
@@ -60,14 +60,15 @@ def _day_event(uid: str, summary: str, start: date, end: date | None = None, des
     return event
 
 
-def feed(member: Member) -> bytes:
+def feed(member: Member, site: str | None = None) -> bytes:
+    """The feed; `site` (the address the calendar program used) begins each event's link."""
     from icalendar import Calendar
 
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"{member.institution.name}: visiting trainees")
-    site = settings.PATHWAYS_SITE_URL
+    site = (site or settings.PATHWAYS_SITE_URL).rstrip("/")
     cases = Case.objects.filter(institution=member.institution, status=Case.Status.OPEN).defer("profile", "verdict")
     for case in cases.filter(starts__isnull=False):
         cal.add_component(_day_event(f"case-{case.pk}-training", f"{case.trainee_name}: training ({case.pathway_id})",

@@ -21,7 +21,7 @@ def me(request):
             member.reminders = request.POST.get("reminders") == "on"
             member.save(update_fields=["reminders"])
         elif action == "calendar-new":
-            made = calendar_feed.feed_url(calendar_feed.new_token(member))
+            made = request.build_absolute_uri(calendar_feed.feed_path(calendar_feed.new_token(member)))
         elif action == "calendar-revoke":
             calendar_feed.revoke(member)
         else:
@@ -35,7 +35,7 @@ def calendar(request, token: str):
     member = calendar_feed.member_for(token)
     if member is None:
         raise Http404("no calendar at this address (revoked, replaced, or never made)")
-    response = HttpResponse(calendar_feed.feed(member), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar_feed.feed(member, request.build_absolute_uri("/")), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "no-store"
     response["Content-Disposition"] = 'inline; filename="workspace.ics"'
     return response

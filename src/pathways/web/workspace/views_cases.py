@@ -153,9 +153,12 @@ def _questions(engine, case: Case) -> list:
     found = []
     for fact in case.verdict.get("unknown_facts", []):
         try:
-            found.append(engine.question(fact))
+            q = engine.question(fact)
         except KeyError:  # a fact the knowledge base no longer has: the next re-evaluation drops it
             continue
+        values = ("true", "false") if q.type == "bool" else q.values
+        choices = [(v, q.labels.get(v, v)) for v in values] if q.type in ("bool", "enum", "set") else []
+        found.append({"fact": q.fact, "question": q.question, "help": q.help, "type": q.type, "choices": choices})
     return found
 
 
@@ -171,8 +174,14 @@ def case_answer(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, case, status=400, answer_error=(fact, "not a fact of the profile"))
     if not text:
         return _detail(request, case, status=400, answer_error=(fact, "choose or write an answer"))
-    if facts[fact].type in ("set", "codes"):
-        text = ",".join(request.POST.getlist("answer")) if len(request.POST.getlist("answer")) > 1 else text
+    if facts[fact].type == "set":
+        text = ",".join(request.POST.getlist("answer"))
+    elif facts[fact].type == "codes":  # codes or names, as the interview takes them: "UG, Kenya"
+        codes, unknown = engine.country_codes(text)
+        if unknown:
+            return _detail(request, case, status=400, answer_error=(fact, f"not a country: {', '.join(unknown)}; "
+                                                                          "write a name or a two-letter code, such as UG"))
+        text = ",".join(codes)
     profile = dict(case.profile)
     value = finder_answers.typed(facts[fact], text)
     if fact.startswith("host."):

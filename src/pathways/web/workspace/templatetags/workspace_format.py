@@ -42,8 +42,3 @@ def money(value) -> str:
     whole = int(found.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return f"-${-whole:,}" if whole < 0 else f"${whole:,}"
 
-
-@register.filter
-def label_of(labels, value) -> str:
-    """The words for one value of a fact (a question's `labels`), else the value itself."""
-    return labels.get(value, value) if hasattr(labels, "get") else value
