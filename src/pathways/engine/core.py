@@ -47,6 +47,7 @@ class Engine:
         self._rules: dict[date, Rules] = {}
         self._builders: dict = {}
         self._letters: dict | None = None
+        self._translations: dict = {}
 
     @classmethod
     def load(cls, root: Path | None = None) -> "Engine":
@@ -437,6 +438,40 @@ class Engine:
     def vocabulary(self, name: str) -> frozenset[str]:
         """The codes a fact of that vocabulary accepts (countries, visas-or-none, contact-levels)."""
         return self.checker.vocabularies[name]
+
+    # Translations of the knowledge base's texts (rules/translations.py) -------------------
+
+    def translations(self, language: str) -> Mapping[str, str]:
+        """English text -> its translation in `language` (fr, es, pt, ar), for the translations
+        still current; empty for English or a language the knowledge base does not have. A
+        face shows `translations.get(text, text)`: English where no translation is current."""
+        from ..rules.translations import LANGUAGES, translations
+
+        if language not in LANGUAGES:
+            return MappingProxyType({})
+        found = self._translations.get(language)
+        if found is None:
+            found = self._translations[language] = MappingProxyType(
+                self._cached(f"translations-{language}", lambda: translations(self.root, language)))
+        return found
+
+    def translation_coverage(self) -> dict[str, tuple[int, int]]:
+        """Language -> (texts translated and current, texts in all)."""
+        from ..rules.translations import coverage
+
+        return coverage(self.root)
+
+    def untranslated(self, language: str, under: str = "") -> dict[str, str]:
+        """Address -> English of the texts `language` lacks (or has stale), under an address prefix.
+        KeyError names the languages for any other."""
+        from ..rules.translations import LANGUAGES, english_texts, read_entries
+
+        if language not in LANGUAGES:
+            raise KeyError(f"{language!r} is not a language of the knowledge base; accepted: {', '.join(LANGUAGES)}")
+        english = english_texts(self.root)
+        done = {e.address for e in read_entries(self.root)[0]
+                if e.language == language and english.get(e.address, "").strip() == e.translation.en.strip()}
+        return {a: t for a, t in english.items() if a.startswith(under) and a not in done}
 
     # Letters (engine/letters.py) ---------------------------------------------------------
 

@@ -79,8 +79,9 @@ _KINDS: list[tuple[str, type[BaseModel], str, str]] = [
 JURISDICTION_FILE = "jurisdiction.yaml"
 # folders read by their own readers, not loaded as the knowledge base: reforms (rules/reform.py,
 # applied only when asked for), the synthetic populations' marginals (engine/population.py) and
-# the letter kinds (rules/letter.py, linted with the rest by check_knowledge)
-OWN_READERS = ("reforms", "populations", "letters")
+# the letter kinds (rules/letter.py) and the translations of texts (rules/translations.py), both
+# checked with the rest by check_knowledge
+OWN_READERS = ("reforms", "populations", "letters", "i18n")
 _STATE_KINDS: list[tuple[str, type[BaseModel], str, str]] = [
     ("authorizations/", schema.Authorization, _ONE, "authorizations"),
     ("pathways/", schema.Pathway, _ONE, "pathways"),
@@ -222,8 +223,9 @@ def check_knowledge(root: Path = KNOWLEDGE_ROOT, today: date | None = None) -> l
         problems.append(Problem(name, line, f"policy fact cites {source_id!r}, last checked on {checked}, "
                                             f"more than {POLICY_STALE_AFTER.days} days ago", "stale"))
     from .letter_lint import lint_letters  # Jinja2 is imported only when letters are checked
+    from .translations import check_translations
 
-    return problems + lint_letters(kb, root, set(stale))
+    return problems + lint_letters(kb, root, set(stale)) + check_translations(root)
 
 
 def _load(root: Path) -> tuple[Knowledge, list[Problem], dict[str, YamlFile]]:

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "axes",  # the sign-in lockout, kept in the database (every login: workspace, admin)
     "pathways.web.security",  # the security log, the lockout page, the password-change page
     "ninja",  # serves its Swagger UI files from this server, not from a CDN
+    "pathways.web.i18n",  # the pages' languages: the middleware, the switch, the `kb` filter
     "pathways.web.finder",
     "pathways.web.api",
     "pathways.web.workspace",
@@ -116,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server itself
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "pathways.web.i18n.languages.LanguageMiddleware",  # ?lang=, else the cookie, else Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +137,7 @@ TEMPLATES = [{
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
+        "pathways.web.i18n.languages.context",
     ]},
 }]
 WSGI_APPLICATION = "pathways.web.wsgi.application"
@@ -143,6 +146,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
+USE_I18N = True
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("pt", "Português"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "pathways_language"
 STATIC_URL = "/static/"
 STATIC_ROOT = private_dir(data_dir() / "static")
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps' static folders: no collectstatic step
