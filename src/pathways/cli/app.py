@@ -226,8 +226,11 @@ def list_(kind: Kind = typer.Argument(..., help="visas, authorizations or pathwa
         if as_json:
             _json(items)
         else:
-            for r in items:
-                sys.stdout.write(f"{r['id']}: {r['name']}\n")
+            from .layout import console, escape, hang
+
+            out = console()
+            for r in items:  # the id whole, the name wrapped under it
+                hang(out, f"[bold]{escape(r['id'])}[/]: {escape(r['name'])}", 0, 4)
         return
     items = engine.knowledge(kind.value)
     if state is not None:
@@ -271,7 +274,8 @@ def kb_check(today: Optional[str] = typer.Option(None, "--today", help="Judge st
         sys.stdout.write(f"error: {p}\n")
     for p in stale:
         sys.stdout.write(f"stale: {p}\n")
-    sys.stdout.write(f"{len(errors)} errors, {len(stale)} stale facts (a source checked more than a year ago, or 120 days for policy events)\n")
+    sys.stdout.write(f"{len(errors)} errors, {len(stale)} stale facts (a source checked more than a year ago, or 120 days for policy events; "
+                     f"or a translation whose English changed since)\n")
     if errors:
         raise typer.Exit(1)
 
@@ -465,8 +469,10 @@ def restore(file: Path = typer.Argument(..., help="A file made by `pathways back
 
 
 from .letters import letter  # noqa: E402  (its heavy imports wait until it runs)
+from .translations import kb_translations  # noqa: E402
 
 app.command("letter")(letter)
+kb_app.command("translations")(kb_translations)
 
 
 def main() -> None:

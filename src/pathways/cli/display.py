@@ -1,31 +1,30 @@
-"""Human output of the CLI: readable tables with colour (Rich)."""
+"""Human output of the CLI: readable tables with colour (Rich), at any width (layout.py):
+ids are never broken, other columns wrap first, and no heading is printed without something
+under it."""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from ..present.words import brief
+from .layout import Col, console, escape, hang, print_table
+from .wording import fee_text, without_stand_in
 
 STATUS_STYLE = {"open": "bold green", "needs-info": "bold yellow", "blocked": "bold red",
                 "met": "green", "unmet": "red", "unknown": "yellow"}
 MARK = {"met": "✔", "unmet": "✘", "unknown": "?"}
 
 
-def _console() -> Console:
-    import sys
-
-    import os
-
-    # a terminal's own width, or COLUMNS; a table piped with neither keeps its ids whole at 160
-    return Console(highlight=False, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
+def _console():
+    """The console every command prints to (kept for the callers of the old name)."""
+    return console()
 
 
 GROUP_TITLE = {"open": "Open", "reachable": "Within reach: to arrange", "needs-info": "Needs information",
                "closed": "Closed"}
 GROUP_STYLE = {"open": "bold green", "reachable": "bold cyan", "needs-info": "bold yellow", "closed": "bold red"}
 KIND_MARK = {"arrangement": "to arrange", "eligibility": ""}
+TAKES = {"maybe": " (may take you: check)", "if-arranged": " (once what it asks is arranged)"}
 
 
 def _money(cost) -> str:
@@ -42,55 +41,57 @@ def _when(t) -> str:
     return f"begin by {t.begin_by}\nlikely {t.likely_start}"
 
 
+PATHWAY_COLUMNS = [Col("pathway", "id"), Col("contact", "id"), Col("when", "id"), Col("USD (fees + living)", "id")]
+
+
 def show_verdict(verdict) -> None:
-    console = _console()
+    out = console()
     category = verdict.category or "unknown (every pathway is shown)"
     start = verdict.profile.get("start_date")
-    console.print(f"[bold]Evaluated on {verdict.as_of}[/] (rules in force that day; plans begin that day)  "
-                  f"category: [bold]{category}[/]" + (f"  start date: [bold]{start}[/]" if start else ""))
+    hang(out, f"[bold]Evaluated on {verdict.as_of}[/] (rules in force that day; plans begin that day)  "
+              f"category: [bold]{escape(str(category))}[/]  start date: "
+              + (f"[bold]{start}[/]" if start else f"not known (plans count from {verdict.as_of})"))
     for group in ("open", "reachable", "needs-info"):
         shown = verdict.group(group)
         if not shown:
             continue
-        console.print(f"\n[{GROUP_STYLE[group]}]{GROUP_TITLE[group]} ({len(shown)})[/]")
-        table = Table(show_lines=False)
-        for column in ("pathway", "contact", "when", "USD (fees + living)"):
-            table.add_column(column, no_wrap=column != "USD (fees + living)")
-        for p in shown:
-            table.add_row(p.id, p.patient_contact, _when(p.timeline), _money(p.cost))
-        console.print(table)
-        for p in shown:  # below the table, so that ids stay whole at any width: `explain` needs them
+        out.print(f"\n[{GROUP_STYLE[group]}]{GROUP_TITLE[group]} ({len(shown)})[/]")
+        print_table(out, PATHWAY_COLUMNS,
+                    [[p.id, p.patient_contact, _when(p.timeline), _money(p.cost)] for p in shown])
+        for p in shown:  # below the table, each id whole: `explain` and `plan` take them
             unmet = [r.id + (" (to arrange)" if r.kind == "arrangement" else "") for r in p.missing("unmet")]
             unknown = [r.id for r in p.missing("unknown")]
-            parts = ([f"[red]unmet[/]: {', '.join(unmet)}"] if unmet else []) + (
-                [f"[yellow]unknown[/]: {', '.join(unknown)}"] if unknown else [])
+            parts = ([f"[red]unmet[/]: {escape(', '.join(unmet))}"] if unmet else []) + (
+                [f"[yellow]unknown[/]: {escape(', '.join(unknown))}"] if unknown else [])
             if parts:
-                console.print(f"  [bold]{p.id}[/]: " + "; ".join(parts))
+                hang(out, f"[bold]{p.id}[/]: " + "; ".join(parts), 2, 4)
         for p in shown:
             if p.programs:
-                console.print(f"  [bold]{p.id}[/]: where to apply:")
+                hang(out, f"[bold]{p.id}[/]: where to apply:", 2, 4)
                 for g in p.programs:
-                    console.print(f"    - {g.name}" + {"maybe": " (may take you: check)", "if-arranged": " (once what it asks is arranged)"}.get(g.takes, "")
-                                  + (f" <{g.address}>" if g.address else ""))
+                    hang(out, f"- {escape(g.name)}" + TAKES.get(g.takes, "") + (f" <{escape(g.address)}>" if g.address else ""), 4, 6)
             if p.timeline_warning:
-                console.print(f"  [red]![/] [bold]{p.id}[/]: {p.timeline_warning}")
+                hang(out, f"[red]![/] [bold]{p.id}[/]: {escape(without_stand_in(p.timeline_warning))}", 2, 4)
     closed = verdict.group("closed")
     if closed:
-        console.print(f"\n[{GROUP_STYLE['closed']}]{GROUP_TITLE['closed']} ({len(closed)})[/]")
+        out.print(f"\n[{GROUP_STYLE['closed']}]{GROUP_TITLE['closed']} ({len(closed)})[/]")
         for p in closed:
             reason = p.deciding_reason
-            console.print(f"  {p.id}: ✘ {brief(reason.text) if reason else 'a requirement is unmet.'}")
+            hang(out, f"{p.id}: ✘ " + escape(brief(reason.text) if reason else "a requirement is unmet."), 2, 4)
+    if verdict.upcoming or verdict.stale:
+        out.print()
     for u in verdict.upcoming:
-        console.print(f"[yellow]![/] {u.on}: {u.name} {u.change}.")
+        hang(out, f"[yellow]![/] {u.on}: {escape(u.name)} {escape(u.change)}.", 0, 2)
     for note in verdict.stale:
-        console.print(f"[yellow]stale:[/] {note}")
-    _warnings(console, verdict)
+        hang(out, f"[yellow]stale:[/] {escape(str(note))}", 0, 2)
+    _warnings(out, verdict)
     if verdict.rules_checked:
-        console.print(f"[dim]Rules last checked {verdict.rules_checked}.[/]")
-    console.print("\nExplain one: [bold]pathways explain PROFILE PATHWAY_ID[/]; its plan: [bold]pathways plan PROFILE PATHWAY_ID[/]")
+        out.print(f"[dim]Rules last checked {verdict.rules_checked}.[/]")
+    out.print()
+    hang(out, "Explain one: [bold]pathways explain PROFILE PATHWAY_ID[/]; its plan: [bold]pathways plan PROFILE PATHWAY_ID[/]")
 
 
-def _warnings(console, verdict) -> None:
+def _warnings(out, verdict) -> None:
     """Each warning once, with the pathways (not closed) it concerns."""
     warned: dict[str, list[str]] = {}
     for p in verdict.pathways:
@@ -99,27 +100,32 @@ def _warnings(console, verdict) -> None:
                 if w.text != p.timeline_warning:
                     warned.setdefault(w.text, []).append(p.id)
     if warned:
-        console.print("\n[bold]Warnings[/]")
+        out.print("\n[bold]Warnings[/]")
     for text, ids in warned.items():
-        console.print(f"[yellow]![/] {text} [dim]({', '.join(ids)})[/]")
+        hang(out, f"[yellow]![/] {escape(without_stand_in(text))} [dim]({', '.join(ids)})[/]", 0, 2)
+
+
+EXPLAIN_COLUMNS = [Col("", "fixed"), Col("requirement"), Col("kind", "id"), Col("your facts", "id"), Col("sources")]
 
 
 def show_explanation(p) -> None:
-    console = _console()
-    console.print(f"[bold]{p.name}[/] ({p.id}), evaluated on {p.timeline.begin}")
-    console.print(f"{p.visa} → {p.authorization} → patient contact: {p.patient_contact}   "
-                  f"[{STATUS_STYLE[p.status]}]{p.status}[/]" + ("  (within reach)" if p.group == "reachable" else ""))
-    table = Table(show_lines=True)
-    for column in ("", "requirement", "kind", "your facts", "sources"):
-        table.add_column(column)
+    out = console()
+    hang(out, f"[bold]{escape(p.name)}[/] ({p.id}), evaluated on {p.timeline.begin}")
+    hang(out, f"{escape(p.visa)} → {escape(p.authorization)} → patient contact: {escape(p.patient_contact)}   "
+              f"[{STATUS_STYLE[p.status]}]{p.status}[/]" + ("  (within reach)" if p.group == "reachable" else ""))
+    rows = []
     for r in p.requirements:
+        text = Text(without_stand_in(r.text))
+        if r.met_by:
+            text.append(f"\nMet: {r.met_by}", "green")
+        if r.article_says:
+            text.append(f"\nArticle: {r.article_says}", "dim")
         facts = ", ".join(f"{name} = {_show(value)}" for name, value in r.facts)
-        text = (r.text + (f"\n[green]Met: {r.met_by}[/]" if r.met_by else "")
-                + (f"\n[dim]Article: {r.article_says}[/]" if r.article_says else ""))
-        table.add_row(Text(MARK[r.status], STATUS_STYLE[r.status]), text, r.kind, facts, "; ".join(r.citations))
-    console.print(table)
+        rows.append([Text(MARK[r.status], STATUS_STYLE[r.status]), text, Text(r.kind), Text(facts),
+                     Text("; ".join(r.citations))])
+    print_table(out, EXPLAIN_COLUMNS, rows, head=2, spaced=True, lines=True)
     for w in p.warnings:
-        console.print(f"[yellow]![/] {w.text} [dim]({'; '.join(w.citations)})[/]")
+        hang(out, f"[yellow]![/] {escape(without_stand_in(w.text))} [dim]({escape('; '.join(w.citations))})[/]", 0, 2)
 
 
 def _show(value) -> str:
@@ -134,70 +140,85 @@ def _show(value) -> str:
 
 def show_listing(kind: str, items: list[dict]) -> None:
     """Ids and codes are printed whole (they are what `show` and `explain` take); the other
-    columns wrap."""
-    table = Table(title=kind)
+    columns wrap first."""
     if kind == "pathways":
-        table.add_column("id", no_wrap=True, overflow="fold", min_width=max((len(i["id"]) for i in items), default=2))
-        for column in ("state", "visa", "authorization", "contact"):
-            table.add_column(column, overflow="fold")
-        for item in items:
-            table.add_row(item["id"], item.get("jurisdiction") or "", item["visa"], item["authorization"], item["patient_contact"])
+        columns = [Col("id", "id"), Col("state", "id"), Col("visa", "id"), Col("authorization", "id"), Col("contact", "id")]
+        rows = [[item["id"], item.get("jurisdiction") or "", item["visa"], item["authorization"], item["patient_contact"]]
+                for item in items]
     else:
-        table.add_column("id", no_wrap=True, overflow="fold", min_width=max((len(i.get("id") or i["code"]) for i in items), default=2))
-        for column in ("name", "legal basis"):
-            table.add_column(column, overflow="fold")
-        for item in items:
-            table.add_row(item.get("id") or item["code"], item["name"], "; ".join(item["citations"]))
-    _console().print(table)
+        columns = [Col("id", "id"), Col("name"), Col("legal basis", "id")]  # a citation's words whole too
+        rows = [[item.get("id") or item["code"], item["name"], "; ".join(item["citations"])] for item in items]
+    out = console()
+    if not rows:
+        out.print(f"No {kind}.")
+        return
+    print_table(out, columns, [[Text(str(c)) for c in row] for row in rows], title=kind, inline=True)
+
+
+SKIP = {"kind", "code", "id", "name", "citations", "sources", "legal_basis"}
 
 
 def show_detail(item: dict) -> None:
-    console = _console()
-    console.print(f"[bold]{item['name']}[/] ({item.get('code') or item.get('id')}, {item['kind']})")
-    skip = {"kind", "code", "id", "name", "citations", "sources", "legal_basis"}
+    """The item's facts under their headings; a heading only when something is under it."""
+    out = console()
+    hang(out, f"[bold]{escape(item['name'])}[/] ({escape(str(item.get('code') or item.get('id')))}, {item['kind']})")
     for key, value in item.items():
-        if key in skip:
+        if key in SKIP:
             continue
-        console.print(f"[bold]{key.replace('_', ' ')}[/]")
-        for line in _facts(value):
-            console.print(f"  {line}")
-    console.print("[bold]sources[/]")
-    for s in item["sources"]:
-        console.print(f"  [{s['id']}] {s['label']}: {s['title']} <{s['address']}> (checked {s['checked']})")
+        lines = _facts(value, fee_text if key == "fees" else without_stand_in)
+        if not lines:
+            continue
+        out.print(f"[bold]{key.replace('_', ' ')}[/]")
+        for line in lines:
+            hang(out, line, 2, 4)
+    if item.get("sources"):
+        out.print("[bold]sources[/]")
+    for s in item.get("sources") or []:
+        hang(out, f"{escape('[' + s['id'] + ']')} {escape(s['label'])}: {escape(s['title'])} "
+                  f"<{escape(s['address'])}> (checked {s['checked']})", 2, 4)
 
 
-def _facts(value) -> list[str]:
+def _facts(value, wording=without_stand_in) -> list[str]:
+    """Markup lines, data escaped; none for an empty value. `wording`: how a text is told."""
+    if value is None or value == "" or value == [] or value == {}:
+        return []
     if isinstance(value, dict) and "text" in value:
         cite = value.get("cite") or value.get("citations") or []
-        extra = f"  [dim](article: {value['article_says']})[/]" if value.get("article_says") else ""
-        return [f"{value['text']} [dim][{', '.join(cite)}][/]{extra}"]
+        amount = ""
+        if isinstance(value.get("usd"), (int, float)):
+            amount = f" (${value['usd']:,.2f}".replace(".00", "") + (f", paid by {value['payer']}" if value.get("payer") else "") + ")"
+        extra = f"  [dim](article: {escape(str(value['article_says']))})[/]" if value.get("article_says") else ""
+        sources = f" [dim]{escape('[' + ', '.join(cite) + ']')}[/]" if cite else ""
+        return [escape(wording(str(value["text"]))) + escape(amount) + sources + extra]
     if isinstance(value, list):
-        return [line for item in value for line in _facts(item)]
+        if all(not isinstance(v, (dict, list)) for v in value):
+            return [escape(", ".join(str(v) for v in value))]
+        return [line for item in value for line in _facts(item, wording)]
     if isinstance(value, dict):
-        return [f"{k}: {v}" for k, v in value.items()]
-    return [str(value)]
+        return [escape(f"{k}: {v}") for k, v in value.items() if v not in (None, "", [], {})]
+    return [escape(str(value))]
+
+
+CONTACT_COLUMNS = [Col("contact", "id"), Col("baseline", "fixed", "right"), Col("reform", "fixed", "right"),
+                   Col("change", "fixed", "right")]
+MOVED_COLUMNS = [Col("pathway", "id"), Col("baseline", "fixed", "right"), Col("reform", "fixed", "right"),
+                 Col("change", "fixed", "right")]
 
 
 def show_simulation(result: dict) -> None:
     """The simulation as tables: people by best open contact, then pathways whose count moved."""
-    console = _console()
+    out = console()
     second = result["reform"]
     title = ("reform " + ", ".join(second["ids"])) if second.get("ids") else f"baseline on {second['as_of']}"
-    console.print(f"{result['population']:,} people, evaluated on {result['as_of']}; compared with {title}")
-    table = Table(title="people by the most patient contact open to them")
-    for column in ("contact", "baseline", "reform", "change"):
-        table.add_column(column, justify="right" if column != "contact" else "left")
-    for level, counts in result["by_contact"].items():
-        table.add_row(level if level != "none" else "none (or nothing open)", f"{counts['baseline']:,}",
-                      f"{counts['reform']:,}", f"{counts['reform'] - counts['baseline']:+,}")
-    console.print(table)
-    console.print(f"gained: {result['gained']:,}   lost: {result['lost']:,}")
+    hang(out, escape(f"{result['population']:,} people, evaluated on {result['as_of']}; compared with {title}"))
+    rows = [[level if level != "none" else "none (or nothing open)", f"{c['baseline']:,}", f"{c['reform']:,}",
+             f"{c['reform'] - c['baseline']:+,}"] for level, c in result["by_contact"].items()]
+    print_table(out, CONTACT_COLUMNS, [[Text(c) for c in row] for row in rows],
+                title="people by the most patient contact open to them", inline=True)
+    out.print(f"gained: {result['gained']:,}   lost: {result['lost']:,}")
     moved = [(pid, c) for pid, c in result["by_pathway"].items() if c["baseline"] != c["reform"]]
     if moved:
-        table = Table(title="pathways open to more or fewer people")
-        table.add_column("pathway", no_wrap=True, overflow="fold")
-        for column in ("baseline", "reform", "change"):
-            table.add_column(column, justify="right")
-        for pid, c in sorted(moved, key=lambda item: item[1]["baseline"] - item[1]["reform"]):
-            table.add_row(pid, f"{c['baseline']:,}", f"{c['reform']:,}", f"{c['reform'] - c['baseline']:+,}")
-        console.print(table)
+        rows = [[pid, f"{c['baseline']:,}", f"{c['reform']:,}", f"{c['reform'] - c['baseline']:+,}"]
+                for pid, c in sorted(moved, key=lambda item: item[1]["baseline"] - item[1]["reform"])]
+        print_table(out, MOVED_COLUMNS, [[Text(c) for c in row] for row in rows],
+                    title="pathways open to more or fewer people", inline=True)

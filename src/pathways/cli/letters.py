@@ -49,16 +49,15 @@ def _list(as_json: bool) -> None:
     if as_json:
         _json(kinds)
         return
-    from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
 
-    table = Table(box=None, show_edge=False, pad_edge=False)
-    for header in ("kind", "document", "for pathways", "fields it needs"):
-        table.add_column(header, overflow="fold")
-    for k in kinds:
-        table.add_row(k["kind"], k["document"], ", ".join(k["pathways"]), ", ".join(k["required"]))
-    table.columns[0].no_wrap = True
-    Console().print(table)
+    from .layout import Col, console, print_table
+
+    # kinds, pathway ids and field names are what `letter` and the data file take: never broken
+    columns = [Col("kind", "id"), Col("document", "id"), Col("for pathways", "id"), Col("fields it needs", "id")]
+    rows = [[Text(k["kind"]), Text(k["document"]), Text(", ".join(k["pathways"])), Text(", ".join(k["required"]))]
+            for k in kinds]
+    print_table(console(), columns, rows, plain=True, spaced=True)
 
 
 def letter(

@@ -3,6 +3,8 @@ Every date and amount comes from the verdict; nothing is computed here."""
 
 from __future__ import annotations
 
+from .wording import fee_text, without_stand_in
+
 ACTOR = {"person": "you", "host": "the host", "agency": "an agency"}
 CAN_START = {"yes": "yes", "likely": "yes at the usual pace; not if every step is slow",
              "only-if-fast": "only if every step goes fast", "no": "no"}
@@ -26,7 +28,11 @@ def plan_markdown(p, letters: list[dict] = ()) -> str:
             serving.setdefault(step, []).append(letter)
     lines = [f"# Plan: {p.name}", "",
              f"`{p.id}`: {p.visa} → {p.authorization} → patient contact: {p.patient_contact}. "
-             f"Status: **{p.status}**. Work begins on {t.begin}, the day of the evaluation.", ""]
+             f"Status: **{p.status}**. " + (
+                 f"Work begins on {t.begin}, the day of the evaluation." if t.start_date else
+                 f"Your start date is not known, so the plan counts from {t.begin}, the day of the evaluation, and "
+                 "gives the earliest and the likely first day of training; give `start_date` in the profile to see "
+                 "whether you can start on that day and when to begin."), ""]
     if p.group == "reachable":
         lines += ["> Within reach: what is missing can be arranged on the way ("
                   + ", ".join(p.would_take.arrange) + ").", ""]
@@ -39,13 +45,14 @@ def plan_markdown(p, letters: list[dict] = ()) -> str:
             lines.append(f"- **{g.name}** ({g.institution}){':' + who if who else ''}"
                          + {"maybe": " (may take you: check)", "if-arranged": " (once what it asks is arranged)"}.get(g.takes, "") + (f" <{g.address}>" if g.address else ""))
         lines.append("")
-    lines += ["## Steps", ""]
+    if p.steps:
+        lines += ["## Steps", ""]
     paid: dict[str, list] = {}
     for item in p.cost.items:
         if item.step:
             paid.setdefault(item.step, []).append(item)
     for number, s in enumerate(p.steps, start=1):
-        lines.append(f"{number}. **{s.text}**")
+        lines.append(f"{number}. **{without_stand_in(s.text)}**")
         lines.append(f"   - Who: {ACTOR[s.actor]}. Takes {_weeks(s.weeks)}"
                      + (f" (the published wait at {s.post})." if s.post else "."))
         lines.append(f"   - At the usual pace: starts {s.start_on}, done {s.done_by}."
@@ -55,7 +62,7 @@ def plan_markdown(p, letters: list[dict] = ()) -> str:
         if not s.blocks_start:
             lines.append("   - May be finished after training starts.")
         for item in paid.get(s.id, []):
-            lines.append(f"   - Pays: {item.text} ({_usd(item.usd_max)}, paid by {item.payer}).")
+            lines.append(f"   - Pays: {fee_text(item.text)} ({_usd(item.usd_max)}, paid by {item.payer}).")
         for letter in serving.get(s.id, []):
             lines.append(f"   - Letter: {letter['name']} (`pathways letter {letter['kind']}`).")
         lines.append(f"   - Sources: {'; '.join(s.citations)}.")
@@ -70,11 +77,11 @@ def plan_markdown(p, letters: list[dict] = ()) -> str:
         lines.append("- " + ("**Late: begin now.**" if t.late else f"Begin by **{t.begin_by}** (usual pace)")
                      + (f"; by {t.begin_by_safe} to be safe even if every step is slow." if t.begin_by_safe >= t.begin else "."))
         if p.timeline_warning:
-            lines.append(f"- {p.timeline_warning}")
+            lines.append(f"- {without_stand_in(p.timeline_warning)}")
     lines += ["", f"## Costs (fees in force on {t.begin})", "", "| item | paid by | amount |", "|---|---|---|"]
     for item in p.cost.items:
         amount = _usd(item.usd_max) if item.usd_min == item.usd_max else f"{_usd(item.usd_min)} to {_usd(item.usd_max)}"
-        lines.append(f"| {item.text} | {item.payer} | {amount} |")
+        lines.append(f"| {fee_text(item.text)} | {item.payer} | {amount} |")
     lines.append(f"| **total** | | **{_usd(p.cost.min)} to {_usd(p.cost.max)}** |")
-    lines += ["", *[f"- {note}" for note in p.cost.notes]]
+    lines += ["", *[f"- {without_stand_in(note)}" for note in p.cost.notes]]
     return "\n".join(lines).rstrip() + "\n"

@@ -122,14 +122,13 @@ def run_ranking(engine, population, synthetic, seed, reform_names, params, as_of
     if as_json:
         sys.stdout.write(json.dumps({"ranking": ranking}, ensure_ascii=False, indent=2) + "\n")
         return
-    from rich.table import Table
+    from rich.text import Text
 
-    from .display import _console
+    from .layout import Col, console, print_table
 
-    table = Table(title="reforms, each alone, by the people for whom hands-on care opens")
-    table.add_column("reform", no_wrap=True, overflow="fold")
-    for column in ("hands-on", "gained", "lost"):
-        table.add_column(column, justify="right")
-    for r in ranking:
-        table.add_row(r["id"], f"{r['gained_hands_on']:,}", f"{r['gained']:,}", f"{r['lost']:,}")
-    _console().print(table)
+    columns = [Col("reform", "id"), Col("hands-on", "fixed", "right"), Col("gained", "fixed", "right"),
+               Col("lost", "fixed", "right")]
+    rows = [[Text(r["id"]), Text(f"{r['gained_hands_on']:,}"), Text(f"{r['gained']:,}"), Text(f"{r['lost']:,}")]
+            for r in ranking]
+    print_table(console(), columns, rows, title="reforms, each alone, by the people for whom hands-on care opens",
+                inline=True)
