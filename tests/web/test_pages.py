@@ -160,7 +160,8 @@ def test_the_result_page_and_json_agree_with_the_engine(client, kb, dean, b1_gro
     assert groups["b1-elective"] == b1_group and groups["vwp-business-elective"] == "closed"  # Uganda: no VWP
     html = client.get("/result/?" + query).content.decode()
     shown = re.findall(r'<section id="([^"]+)"', html)
-    assert shown == [g for g in GROUPS if g in groups.values()]  # the non-empty groups, in order
+    # the result in short and how to send it first, then the non-empty groups, in order
+    assert shown == ["summary", "share"] + [g for g in GROUPS if g in groups.values()]
     for pathway in data["pathways"]:
         group = groups[pathway["id"]]
         if group == "closed":  # a line of the closed list (not a whole article), linking to the pathway
@@ -266,7 +267,7 @@ def test_every_page_is_under_100_kb_and_loads_nothing_from_elsewhere(client, kb)
         assets = re.findall(r'<(?:script[^>]+src|link[^>]+href)="(/static/[^"]+)"', html)
         total = len(page.content) + sum(len(b"".join(client.get(a).streaming_content)) for a in assets)
         assert total < 100 * 1024, (url, len(page.content), total)
-        assert '<html lang="en">' in html and 'name="viewport"' in html
+        assert '<html lang="en" dir="ltr">' in html and 'name="viewport"' in html
         assert not re.search(r'<script[^>]+src="https?://', html), url
         assert not re.search(r'<link[^>]+href="https?://', html), url
         assert not re.search(r"@import|url\(https?://", html), url
@@ -299,3 +300,28 @@ def test_the_query_string_round_trips():
     assert parsed.back().query() == "desired_contact=none&stage=student&skip=final_year,citizenships"
     assert parsed.back().back().query() == "desired_contact=none&stage=student&skip=final_year"
     assert urlsplit("/x?" + parsed.without("stage").query()).query == "desired_contact=none&skip=final_year,citizenships&usmle_passed="
+
+
+def test_every_page_names_its_icon_and_the_browsers_own_request_finds_it(client):
+    for url in ("/", "/interview/", "/result/", "/knowledge/", "/knowledge/states/", "/simulate/"):
+        assert '<link rel="icon" href="/static/finder/favicon.svg" type="image/svg+xml">' in client.get(url).content.decode(), url
+    icon = client.get("/static/finder/favicon.svg")
+    assert icon.status_code == 200 and b"<svg" in b"".join(icon.streaming_content)
+    asked = client.get("/favicon.ico")  # where a response names no icon (JSON, SVG, PDF)
+    assert asked.status_code == 301 and asked["Location"] == "/static/finder/favicon.svg"
+
+
+@pytest.mark.parametrize("category", ["student", "img-under-3", "img-3-plus"])
+def test_the_figures_wrap_into_rows_a_phone_shows_whole(client, category):
+    from xml.etree import ElementTree as ET
+
+    narrow = ET.fromstring(client.get(f"/knowledge/figures/{category}.svg").content)
+    assert int(narrow.get("width")) <= 360  # two columns a row: a 360 px phone, no sideways scroll
+    wide = ET.fromstring(client.get(f"/knowledge/figures/{category}.svg?columns=4").content)
+    assert int(wide.get("width")) <= 720
+    svg = "{http://www.w3.org/2000/svg}"
+    assert [g.get("id") for g in narrow.iter(f"{svg}g")] == [g.get("id") for g in wide.iter(f"{svg}g")]
+    for bad in ("0", "41", "two", "-1"):
+        assert client.get(f"/knowledge/figures/{category}.svg?columns={bad}").status_code == 400
+    page = client.get("/knowledge/").content.decode()
+    assert f'<source media="(min-width: 48rem)" srcset="/knowledge/figures/{category}.svg?columns=4"' in page

@@ -15,6 +15,19 @@ from ..rules.vocabulary import CONTACT_LEVELS
 
 CONTACT_RANK = {level: i for i, level in enumerate(CONTACT_LEVELS)}
 
+# The facts that say who a person is, which nothing arranged or achieved on the way to a
+# training changes: nationality, US citizenship, residence and status, stage of training,
+# school, and a full California licence held already (years of US training away). A pathway
+# closed by a requirement that reads only these (or by the article's categories) is one the
+# person can never use: it is for other people.
+WHO_YOU_ARE = frozenset({"citizenships", "us_permanent_resident", "current_us_status", "stage", "enrolled_in_us_school",
+                         "california_license"})
+
+
+def about_who_you_are(origin: str, kind: str, facts) -> bool:
+    """A requirement on who the person is: the article's category, or only facts no plan changes."""
+    return kind == "eligibility" and (origin == "category" or bool(facts) and set(facts) <= WHO_YOU_ARE)
+
 
 @dataclass(frozen=True)
 class CompiledRequirement:

@@ -15,7 +15,7 @@ from datetime import date
 from ..rules.vocabulary import DEFAULT_JURISDICTION
 
 from ..rules.profile import Profile
-from .compiled import CONTACT_RANK, CompiledPathway, CompiledRequirement, CompiledWarning, Rules
+from .compiled import CONTACT_RANK, CompiledPathway, CompiledRequirement, CompiledWarning, Rules, about_who_you_are
 
 REQUIREMENT_STATUS = {True: "met", False: "unmet", None: "unknown"}
 STATUS_RANK = {"open": 0, "needs-info": 1, "blocked": 2}
@@ -53,6 +53,11 @@ class PathwayResult(NamedTuple):
     def sort_key(self):
         return (STATUS_RANK[self.status], -self.pathway.contact_rank, self.unmet, self.unknown, self.pathway.order)
 
+    @property
+    def for_others(self) -> bool:
+        """Closed by who the person is (nationality, status, stage): never theirs to use."""
+        return self.unmet > 0 and any(about_who_you_are(r.origin, r.kind, r.facts) for r in self.missing("unmet"))
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -66,9 +71,10 @@ class Evaluation:
         return next((r for r in self.pathways if r.pathway.id == pathway_id), None)
 
     def nearest(self) -> list[PathwayResult]:
-        """The pathways closest to opening among those with the contact the person wants."""
+        """The pathways closest to opening among those with the contact the person wants, leaving
+        out those the person can never use (closed by nationality, status or stage)."""
         wanted = CONTACT_RANK.get(self.profile.get("desired_contact"), 0)
-        candidates = [r for r in self.pathways if r.pathway.contact_rank >= wanted]
+        candidates = [r for r in self.pathways if r.pathway.contact_rank >= wanted and not r.for_others]
         return sorted(candidates, key=lambda r: r.sort_key()[2:4] + (STATUS_RANK[r.status],))[:NEAREST_COUNT]
 
 

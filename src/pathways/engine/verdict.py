@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .compiled import Barrier
+from .compiled import CONTACT_RANK, Barrier, about_who_you_are
 from .costs import Costs
 from .plan import PlannedStep, Timeline, days
 
@@ -125,6 +125,14 @@ class PathwayVerdict:
     def missing(self, status: str) -> tuple[RequirementVerdict, ...]:
         return tuple(r for r in self.requirements if r.status == status)
 
+    @property
+    def never(self) -> RequirementVerdict | None:
+        """The unmet requirement on who the person is (nationality, US status, stage of training,
+        the article's category), if one closes it: a pathway for other people, which nothing the
+        person or a host arranges opens. None for every other pathway."""
+        return next((r for r in self.requirements if r.status == "unmet"
+                     and about_who_you_are(r.origin, r.kind, [name for name, _ in r.facts])), None)
+
 
 @dataclass(frozen=True, slots=True)
 class UpcomingEvent:
@@ -156,6 +164,33 @@ class Verdict:
 
     def group(self, name: str) -> tuple[PathwayVerdict, ...]:
         return tuple(p for p in self.pathways if p.group == name)
+
+    def summary(self) -> "Summary":
+        """The result in short, as a page opens with it: the best route open now and, when none
+        gives the patient contact the person wants, the nearest that would (`nearest`, which
+        leaves out the pathways the person can never use)."""
+        wanted = self.profile.get("desired_contact")
+        best = next((p for p in self.pathways if p.status == "open"), None)  # best first: the most contact
+        enough = best is not None and best.contact_rank >= CONTACT_RANK.get(wanted, 0)
+        nearest = None if enough else next((p for p in self.nearest if p.status != "open"), None)
+        return Summary(best, nearest, wanted, enough,
+                       tuple(p for p in self.pathways if p.group == "closed" and p.never is not None))
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """`Verdict.summary()`: what a person reads first."""
+
+    best: PathwayVerdict | None  # open now, the most patient contact (None: nothing open)
+    nearest: PathwayVerdict | None  # when `best` gives less contact than wanted: the closest to opening that would
+    wanted: str | None  # the patient contact the person asked for (desired_contact)
+    enough: bool  # `best` gives at least the contact wanted
+    never: tuple[PathwayVerdict, ...]  # closed by who the person is: for other people
+
+    @property
+    def route(self) -> PathwayVerdict | None:
+        """The one pathway the summary is about: the best if it is enough, else the nearest, else the best."""
+        return self.best if self.enough else (self.nearest or self.best)
 
 
 def planned_step(p: PlannedStep, paid: float | None, begin: date) -> Step:

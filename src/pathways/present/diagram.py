@@ -2,7 +2,8 @@
 
 Each pathway of the category is a column, as in the article: the visa, an arrow to the
 California authorization, an arrow to the patient contact it allows. Nothing is drawn
-by hand: adding a pathway file adds a column.
+by hand: adding a pathway file adds a column. The article draws one row; the pages draw rows
+of a few columns (`per_row`), which a phone shows whole without scrolling sideways.
 """
 
 from __future__ import annotations
@@ -40,23 +41,50 @@ def _arrow(x: float, y: float) -> str:
             f'<polygon points="{cx - 5},{y + ARROW - 8} {cx + 5},{y + ARROW - 8} {cx},{y + ARROW}" fill="#374151"/>')
 
 
-def draw_category(figure: dict) -> str:
-    """The SVG of `Engine.figure(category)`."""
+ROW_GAP = 28  # between rows of columns, when a figure is drawn in rows (narrow screens)
+TITLE_PX, NOTE_PX = 9.6, 6.4  # the average width of a character of the title (16 px bold) and the note (11 px)
+
+
+def _layout(figure: dict, per_row: int | None) -> tuple[int, int, int, list[str], list[str], int]:
+    """(columns per row, width, height, title lines, note lines, top of the first row) of the
+    figure drawn in rows of at most `per_row` columns (None: one row, as in the article)."""
     columns = figure["columns"]
+    across = max(1, min(len(columns), per_row or len(columns)))
+    rows = max(1, -(-len(columns) // across))
     where = figure.get("state_name")
-    # a state's own diagram is not the article's figure: it says which state it draws
-    title = (f"{escape(where)}: {escape(figure['name'])}" if where else f"Figure {figure['number']}: {escape(figure['name'])}")
-    width = MARGIN * 2 + len(columns) * COLUMN + max(len(columns) - 1, 0) * GAP
-    height = TOP + 3 * BOX_H + 2 * ARROW + 60
+    title = f"{where}: {figure['name']}" if where else f"Figure {figure['number']}: {figure['name']}"
+    note = f"Visa, then {where or 'California'} authorization, then patient contact. Drawn from the knowledge base."
+    width = MARGIN * 2 + across * COLUMN + (across - 1) * GAP
+    titles = _wrap(title, max(20, int((width - 2 * MARGIN) / TITLE_PX)))
+    notes = _wrap(note, max(30, int((width - 2 * MARGIN) / NOTE_PX)))
+    top = 12 + 20 * len(titles) + 14 * len(notes) + 16
+    height = top + rows * (3 * BOX_H + 2 * ARROW) + (rows - 1) * ROW_GAP + 30
+    return across, width, height, titles, notes, top
+
+
+def figure_size(figure: dict, per_row: int | None = None) -> tuple[int, int]:
+    """The width and height of `draw_category(figure, per_row)`, for the page's <img>."""
+    _, width, height, _, _, _ = _layout(figure, per_row)
+    return width, height
+
+
+def draw_category(figure: dict, per_row: int | None = None) -> str:
+    """The SVG of `Engine.figure(category)`: one row of columns as in the article, or rows of at
+    most `per_row` columns, which a narrow screen shows whole."""
+    columns = figure["columns"]
+    across, width, height, titles, notes, top = _layout(figure, per_row)
+    title = escape(" ".join(titles))  # a state's own diagram is not the article's figure: it names the state
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, sans-serif" role="img" '
              f'aria-label="{title}">',
-             f'<title>{title}</title>',
-             f'<text x="{MARGIN}" y="28" font-size="16" font-weight="bold">{title}</text>',
-             f'<text x="{MARGIN}" y="48" font-size="11" fill="#4b5563">Visa, then {escape(where or "California")} '
-             f'authorization, then patient contact. Drawn from the knowledge base.</text>']
+             f'<title>{title}</title>']
+    parts += [f'<text x="{MARGIN}" y="{28 + 20 * i}" font-size="16" font-weight="bold">{escape(t)}</text>'
+              for i, t in enumerate(titles)]
+    parts += [f'<text x="{MARGIN}" y="{28 + 20 * (len(titles) - 1) + 20 + 14 * i}" font-size="11" fill="#4b5563">'
+              f'{escape(t)}</text>' for i, t in enumerate(notes)]
     for i, c in enumerate(columns):
-        x, y = MARGIN + i * (COLUMN + GAP), TOP
+        row, place = divmod(i, across)
+        x, y = MARGIN + place * (COLUMN + GAP), top + row * (3 * BOX_H + 2 * ARROW + ROW_GAP)
         parts.append(f'<g id="{escape(c["id"])}"><title>{escape(c["name"])}</title>')
         parts.append(_box(x, y, c["visa"], "#dbeafe"))
         parts.append(_arrow(x, y + BOX_H))

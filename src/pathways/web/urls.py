@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .i18n import views as languages
 from .security import views as security
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("account/password/", security.PasswordChangeView.as_view(), name="password_change"),
     path("account/password/done/", security.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("workspace/", include("pathways.web.workspace.urls")),
+    path("language/<str:code>/", languages.switch, name="language"),
     path("", include("pathways.web.finder.urls")),
 ]
 

@@ -26,7 +26,7 @@ QUERY = "(query string)"  # the field named when the query string as a whole is 
 # characters; every country's code in one answer takes 750.
 MAX_QUERY_CHARS = 20_000
 MAX_VALUE_CHARS = 2_000
-FORM_KEYS = {"fact", "answer"}  # the interview form's own fields, never answers
+FORM_KEYS = {"fact", "answer", "lang"}  # the interview form's own fields and the page's language, never answers
 UNKNOWN = "__unknown__"  # the value of the "I don't know" button
 _INTEGER = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")

@@ -4,11 +4,13 @@ status, date and amount is the verdict's own."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from ...present.words import brief, first_sentence as _brief
 from . import words
 
-GROUP_TITLES = {"open": "Open to you", "reachable": "Within reach: what to arrange, and where",
-                "needs-info": "Needs information", "closed": "Closed to you"}
+GROUP_TITLES = {"open": _("Open to you"), "reachable": _("Within reach: what to arrange, and where"),
+                "needs-info": _("Needs information"), "closed": _("Closed to you")}
 CAN_START = {"yes": "Yes, even if every step is slow", "likely": "Yes at the usual pace, not if every step is slow",
              "only-if-fast": "Only if every step goes fast", "no": "No: not even if every step goes fast"}
 FULL = 1  # the first open or reachable pathways shown with every step and cost; the rest in the PDF
@@ -50,8 +52,9 @@ def _day(value) -> str | None:
     return value.isoformat() if value else None  # ISO everywhere, as in the JSON and the PDF
 
 
-def _when(p) -> dict:
-    """The timeline as the page says it: a past day is never shown as something to do."""
+def _when(p, whole: bool = False) -> dict:
+    """The timeline as the page says it: a past day is never shown as something to do.
+    `whole`: the deciding step's whole text (the PDF), not its first words."""
     t = p.timeline
     deciding = next((s for s in p.steps if s.id == t.deciding_step), None)
     return {
@@ -59,7 +62,8 @@ def _when(p) -> dict:
         "start_date": _day(t.start_date), "begin_by": _day(t.begin_by),
         "begin_by_safe": _day(t.begin_by_safe) if t.begin_by_safe and t.begin_by_safe >= t.begin else None,
         "late": t.late, "can_start": CAN_START.get(t.can_start), "can_start_id": t.can_start,
-        "deciding": {"brief": _brief(deciding.text, 14), "weeks": deciding.weeks, "post": deciding.post} if deciding else None,
+        "deciding": {"brief": deciding.text if whole else _brief(deciding.text, 14), "weeks": deciding.weeks,
+                     "post": deciding.post} if deciding else None,
     }
 
 
@@ -79,7 +83,7 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
     cost = p.cost
     # the timeline's own sentence is shown as the timeline, not again among the warnings
     said_warnings = [] if folded else [say(w.text) for w in p.warnings if w.text != p.timeline_warning]
-    reason = p.deciding_reason
+    reason = p.never or p.deciding_reason  # who the person is, said first: nothing arranged changes it
     return {
         "id": p.id, "name": p.name, "status": p.status, "group": p.group, "reachable": p.reachable,
         "full": False,  # steps and cost items in full: set for the first pathways a person can act on
@@ -93,7 +97,8 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
         "counts": {s: sum(1 for r in p.requirements if r.status == s) for s in ("met", "unmet", "unknown")},
         "arrange": arrange,
         "unmet_texts": unmet_texts,
-        "reason": brief(reason.text) if reason else None,
+        "reason": (brief(reason.text) if compact else reason.text) if reason else None,
+        "never": p.never is not None and p.group == "closed",  # for other people: folded apart, no advice
         "unknown_count": len(p.would_take.unknown) if p.would_take else 0,
         "ask": [say(questions.get(f, f)) for f in (p.would_take.ask if p.would_take else ())],
         "programs": [{"name": g.name, "institution": g.institution, "takes": g.takes, "takes_text": g.takes_text,
@@ -103,7 +108,7 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
         "barriers": [{"id": b.id, "name": b.name, "enablers": [{"id": i, "name": n} for i, n, _ in b.enablers]}
                      for b in p.barriers],
         "new_barriers": [] if folded else [b.id for b in p.barriers if say.once("barrier:" + b.id)],
-        "when": _when(p),
+        "when": _when(p, whole=not compact),
         "timeline_warning": p.timeline_warning,
         "steps": [{"actor": s.actor, "said": say(s.text), "brief": _brief(s.text), "weeks": s.weeks,
                    "cost_usd": s.cost_usd, "start_on": _day(s.start_on), "done_by": _day(s.done_by), "due": _day(s.due),
@@ -132,11 +137,16 @@ def verdict(v, questions: dict, categories: dict, compact: bool = True) -> dict:
     for p in [p for p in pathways if p["group"] in ("open", "reachable")][:FULL]:
         p["full"] = True
     category = categories.get(v.category) if v.category else None
+    closed = [p for p in pathways if p["group"] == "closed"]
     return {
         "category": category or "Not known yet (answer whether you are a student or a graduate, and your years of training)",
         "category_id": v.category,
-        "groups": [{"id": g, "title": GROUP_TITLES[g], "pathways": [p for p in pathways if p["group"] == g]}
+        "groups": [{"id": g, "title": GROUP_TITLES[g], "pathways": [p for p in pathways if p["group"] == g
+                                                                    and not (g == "closed" and p["never"])]}
                    for g in ("open", "reachable", "needs-info", "closed")],
+        # closed by who the person is (nationality, status, stage): one folded line, no advice
+        "never": [p for p in closed if p["never"]],
+        "summary": summary(v, questions, whole=not compact),
         "as_of": _day(v.as_of),
         "start_date": _day(v.profile.get("start_date")),
         "upcoming": [{"on": _day(u.on), "name": u.name, "change": u.change} for u in v.upcoming],
@@ -145,9 +155,10 @@ def verdict(v, questions: dict, categories: dict, compact: bool = True) -> dict:
     }
 
 
-def elsewhere(found, questions: dict, state_names: dict) -> list[dict]:
+def elsewhere(found, questions: dict, state_names: dict, whole: bool = False) -> list[dict]:
     """Other states' pathways that give more patient contact than California's within reach:
-    each with its state, the contact, and what it would take there (to arrange, to answer)."""
+    each with its state, the contact, and what it would take there (to arrange, to answer).
+    `whole`: every text in full (the PDF)."""
     out = []
     for p in found:
         missing = [r for r in p.requirements if r.status != "met"]
@@ -158,7 +169,48 @@ def elsewhere(found, questions: dict, state_names: dict) -> list[dict]:
             "group": p.group if p.status == "open" or not arranged else "reachable",
             "visa_name": p.visa_name, "authorization_name": p.authorization_name,
             "contact_text": words.contact(p.patient_contact), "summary": p.summary,
-            "arrange": [brief(r.text) for r in missing if r.kind == "arrangement"],
+            "arrange": [r.text if whole else brief(r.text) for r in missing if r.kind == "arrangement"],
             "ask": [] if arranged else [questions.get(f, f) for f in (p.would_take.ask if p.would_take else ())],
         })
+    return out
+
+
+def _share_of_costs(cost) -> str:
+    """The total, and who pays what when more than one pays."""
+    total = words.money_range(cost.min, cost.max)
+    payers = cost.by_payer
+    if len(payers) == 1:
+        payer = next(iter(payers))
+        return f"{total}, {SUMMARY_PAYS.get(payer, payer)}"
+    return total + " (" + "; ".join(f"{words.PAYER.get(k, k).lower()}: {words.money_range(low, high)}"
+                                  for k, (low, high) in payers.items()) + ")"
+
+
+SUMMARY_PAYS = {"person": "which you pay", "host": "which the host pays", "either": "which you or the host pay"}
+
+
+def summary(v, questions: dict, whole: bool = False) -> dict:
+    """The result in short, at the top of the page: the best route now, or the nearest and what
+    it would take; when the person could start; about how much it costs (Verdict.summary())."""
+    s = v.summary()
+    route = s.route
+    out = {"wanted": words.contact(s.wanted) if s.wanted else None, "enough": s.enough, "never": len(s.never),
+           "best": None, "route": None}
+    if s.best is not None:
+        out["best"] = {"id": s.best.id, "name": s.best.name, "contact": words.contact(s.best.patient_contact)}
+    if route is None:
+        return out
+    t = route.timeline
+    unmet = [r for r in route.requirements if r.status == "unmet"]
+    out["route"] = {
+        "id": route.id, "name": route.name, "contact": words.contact(route.patient_contact),
+        "open": route.status == "open", "reachable": route.group == "reachable",
+        "arrange": [r.text if whole else brief(r.text) for r in unmet if r.kind == "arrangement"],
+        "lacking": [r.text if whole else brief(r.text) for r in unmet if r.kind == "eligibility"],
+        "ask": [questions.get(f, f) for f in (route.would_take.ask if route.would_take else ())],
+        "when": {"start_date": _day(t.start_date), "can_start": CAN_START.get(t.can_start), "late": t.late,
+                 "begin_by": _day(t.begin_by), "likely": _day(t.likely_start), "earliest": _day(t.earliest_start)},
+        "cost": _share_of_costs(route.cost),
+        "living_left_out": v.profile.get("duration_weeks") is None, "weeks": v.profile.get("duration_weeks"),
+    }
     return out

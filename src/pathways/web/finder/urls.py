@@ -1,10 +1,13 @@
 from django.urls import path
+from django.views.generic.base import RedirectView
 
 from . import views_interview, views_knowledge, views_result, views_simulate
 
 app_name = "finder"
 urlpatterns = [
     path("", views_knowledge.home, name="home"),
+    # browsers ask for /favicon.ico where a page names no icon (JSON, SVG, PDF): the pages' own icon
+    path("favicon.ico", RedirectView.as_view(url="/static/finder/favicon.svg", permanent=True), name="favicon"),
     path("interview/", views_interview.interview, name="interview"),
     path("result/", views_result.result, name="result"),
     path("result.json", views_result.result_json, name="result-json"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.translation import gettext_lazy as _
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -20,7 +21,8 @@ from . import answers as qs
 from . import words
 from .common import _answers_or_error, _redirect, _url
 
-PHASE = {"wish": "What you want", "eligibility": "About you", "programmes": "Where you could apply", "planning": "Your plans"}
+PHASE = {"wish": _("What you want"), "eligibility": _("About you"), "programmes": _("Where you could apply"),
+         "planning": _("Your plans")}
 NATIONALITY_INPUTS = 2  # a second box for a second passport; each also takes a comma list
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from pathways import KNOWLEDGE_KINDS
 
-from ...present.diagram import draw_category
+from ...present.diagram import draw_category, figure_size
 from ..engine import get_engine
 
 KIND_TITLES = {"visas": "Visas", "authorizations": "State authorizations", "pathways": "Pathways",
@@ -35,11 +35,28 @@ def _item_or_404(kind: str, item_id: str) -> dict:
     return found
 
 
+# The figures on the pages: rows of two columns on a phone (and at the plain address, which a
+# phone opens without scrolling sideways), of four on a wider screen; the article draws one row.
+NARROW, WIDE = 2, 4
+MAX_COLUMNS = 40
+
+
+def _figures(categories) -> list[dict]:
+    """Each figure with the size of its narrow and wide drawings, for the page's <picture>."""
+    engine = get_engine()
+    out = []
+    for c in categories:
+        drawn = engine.figure(c["id"])
+        narrow, wide = figure_size(drawn, NARROW), figure_size(drawn, WIDE)
+        out.append({"id": c["id"], "figure": c["figure"], "name": c["name"], "wide_columns": WIDE,
+                    "narrow": {"width": narrow[0], "height": narrow[1]}, "wide": {"width": wide[0], "height": wide[1]}})
+    return out
+
+
 def knowledge(request: HttpRequest) -> HttpResponse:
     engine = get_engine()
     kinds = [{"kind": k, "title": KIND_TITLES[k], "count": len(engine.knowledge(k))} for k in KNOWLEDGE_KINDS]
-    figures = [{"id": c["id"], "figure": c["figure"], "name": c["name"]} for c in engine.categories()]
-    return render(request, "finder/knowledge.html", {"kinds": kinds, "figures": figures})
+    return render(request, "finder/knowledge.html", {"kinds": kinds, "figures": _figures(engine.categories())})
 
 
 def knowledge_kind(request: HttpRequest, kind: str) -> HttpResponse:
@@ -61,7 +78,7 @@ def knowledge_item(request: HttpRequest, kind: str, item_id: str) -> HttpRespons
     found = _item_or_404(kind, item_id)
     figures = []
     if kind == "pathways":
-        figures = [c for c in get_engine().categories() if c["id"] in found.get("categories", [])]
+        figures = _figures([c for c in get_engine().categories() if c["id"] in found.get("categories", [])])
     name = found.get("name") or found.get("title") or item_id
     return render(request, "finder/item.html", {"kind": kind, "title": KIND_TITLES[kind], "item": found, "name": name,
                                                 "item_id": item_id, "figures": figures})
@@ -72,10 +89,15 @@ def knowledge_item_json(request: HttpRequest, kind: str, item_id: str) -> HttpRe
 
 
 def figure(request: HttpRequest, category: str) -> HttpResponse:
+    """The figure in rows of `?columns=` columns (1 to 40; two by default: a phone shows it whole)."""
     found = get_engine().figure(category)
     if found is None:
         raise Http404(f"no category {category!r}")
-    return HttpResponse(draw_category(found), content_type="image/svg+xml; charset=utf-8")
+    asked = request.GET.get("columns", "")
+    if asked and not (asked.isdigit() and 1 <= int(asked) <= MAX_COLUMNS):
+        return HttpResponse(f"columns: a whole number from 1 to {MAX_COLUMNS}", status=400,
+                            content_type="text/plain; charset=utf-8")
+    return HttpResponse(draw_category(found, int(asked) if asked else NARROW), content_type="image/svg+xml; charset=utf-8")
 
 
 def states(request: HttpRequest) -> HttpResponse:

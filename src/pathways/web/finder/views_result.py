@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 import yaml
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -37,14 +38,41 @@ def _result_context(answers, found, request=None, pdf: bool = False) -> dict:
     query = answers.query()
     categories = {c["id"]: c["name"] for c in engine.categories()}
     questions = {name: d.question for name, d in facts.items()}
-    # coordinators signed in to the workspace may open a case from a result; a trainee is not sent to a staff login
-    staff = bool(request is not None and getattr(request, "user", None) and request.user.is_authenticated)
+    # a workspace member who may write opens a case from a result; a trainee is not sent to a staff login
+    staff = not pdf and _case_opener(request)
     states = {j["code"]: j["name"] for j in engine.states()}
-    further = decorate.elsewhere(engine.elsewhere(found.profile, found.as_of), questions, states)
+    further = decorate.elsewhere(engine.elsewhere(found.profile, found.as_of), questions, states, whole=pdf)
     return {**decorate.verdict(found, questions, categories, compact=not pdf), "query": query, "elsewhere": further,
-            "packed": qs.pack(query) if query and staff else "",
+            "packed": qs.pack(query) if query and staff else "", "share": _share(request, query),
             "given": [{"question": facts[f].question if f in facts else f,
                        "answer": words.shown(engine, facts.get(f), f, t)} for f, t in answers.steps()]}
+
+
+def _case_opener(request) -> bool:
+    """A signed-in member of an institution's workspace who may open a case (not a viewer)."""
+    user = getattr(request, "user", None) if request is not None else None
+    if user is None or not user.is_authenticated:
+        return False
+    from ..workspace.access import member_of
+
+    member = member_of(user)
+    return bool(member is not None and member.can_write)
+
+
+SHARE_SUBJECT = "My pathways to hands-on training in California"
+SHARE_BODY = ("Hello,\n\nI would like to train with you. Exchange Pathways shows which US visa and which California "
+              "authorization could let me do so, what each would take, when I could start and what it costs:\n\n{url}\n\n"
+              "The link opens the result itself (my answers are in it; the site keeps nothing), and the page offers "
+              "it as a PDF. Could you tell me which of these routes your programme could offer?\n")
+
+
+def _share(request, query: str) -> dict:
+    """The result's own address (what a host opens, and what the PDF prints) and an email to the
+    host that carries it."""
+    path = f"/result/?{query}" if query else "/result/"
+    url = request.build_absolute_uri(path) if request is not None else path
+    body = SHARE_BODY.format(url=url)
+    return {"url": url, "mailto": f"mailto:?subject={quote(SHARE_SUBJECT)}&body={quote(body)}"}
 
 
 def result_json(request: HttpRequest) -> HttpResponse:
@@ -63,7 +91,8 @@ def result_pdf(request: HttpRequest) -> HttpResponse:
     if page is not None:
         return page
     engine = get_engine()
-    key = pdf.cache_key(answers.query(), answers.as_of_date() or date.today(), engine.version)
+    # the PDF prints the result's address: one per host name the site answers to
+    key = pdf.cache_key(f"{answers.query()}\n{request.get_host()}", answers.as_of_date() or date.today(), engine.version)
     body = pdf.store().get(key)
     if body is None:
         if not pdf.available():  # WeasyPrint without Pango: say what to install rather than fail with a 500
@@ -78,7 +107,7 @@ def result_pdf(request: HttpRequest) -> HttpResponse:
             if not free:
                 return _busy(503, 5, "The server is making other PDFs; try again in a few seconds.")
             found = engine.find(profile, answers.as_of_date())
-            html = render_to_string("finder/result.html", {**_result_context(answers, found, pdf=True), "pdf": True},
+            html = render_to_string("finder/result.html", {**_result_context(answers, found, request, pdf=True), "pdf": True},
                                     request)
             body = pdf.html_to_pdf(html)
         if len(body) <= pdf.MAX_CACHED_BYTES:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from ...present.diagram import CONTACT_TEXT
 
-STATUS = {"open": "Open", "needs-info": "Needs information", "blocked": "Blocked"}
+STATUS = {"open": _("Open"), "needs-info": _("Needs information"), "blocked": _("Blocked")}
 REQUIREMENT = {"met": ("✓", "Met"), "unmet": ("✗", "Unmet"), "unknown": ("?", "Unknown")}
 PAYER = {"person": "You", "host": "The host", "either": "You or the host"}
 # The words of each answer live in facts.yaml (`labels`, read through Engine.labels); these

@@ -38,12 +38,17 @@ def chosen(request) -> str:
     return translation.get_language_from_request(request, check_path=False) or settings.LANGUAGE_CODE
 
 
-def switch_url(request, code: str) -> str:
-    """The current page's address in another language (its other parameters kept as written)."""
-    query = _PAIR.sub("", request.META.get("QUERY_STRING", "")).lstrip("&")
+def with_language(path: str, query: str, code: str) -> str:
+    """An address in another language, its other parameters kept as written."""
+    query = _PAIR.sub("", query).lstrip("&")
     if code != settings.LANGUAGE_CODE:
         query = f"{query}&{PARAM}={code}" if query else f"{PARAM}={code}"
-    return request.path + (f"?{query}" if query else "")
+    return path + (f"?{query}" if query else "")
+
+
+def switch_url(request, code: str) -> str:
+    """The current page's address in another language."""
+    return with_language(request.path, request.META.get("QUERY_STRING", ""), code)
 
 
 class LanguageMiddleware:
@@ -78,6 +83,7 @@ def context(request) -> dict:
         "lang": code, "lang_dir": "rtl" if code in RIGHT_TO_LEFT else "ltr",
         "lang_is_translation": code != settings.LANGUAGE_CODE,
         "lang_english_url": switch_url(request, settings.LANGUAGE_CODE),
-        "lang_switch": [{"code": c, "name": names[c], "url": switch_url(request, c), "current": c == code}
+        # short links (the switch view sends the person back to this page in that language)
+        "lang_switch": [{"code": c, "name": names[c], "url": f"/language/{c}/", "current": c == code}
                         for c in codes()],
     }
