@@ -89,3 +89,15 @@ def test_each_catalogue_is_whole_and_its_compiled_file_matches(code):
     mo = polib.mofile(str(LOCALE / code / "LC_MESSAGES" / "django.mo"))
     assert {(e.msgid, e.msgstr) for e in po.translated_entries()} <= {(e.msgid, e.msgstr) for e in mo}, \
         "django.mo is older than django.po: run scripts/messages"
+
+
+@pytest.mark.parametrize("code, words", [("fr", "Votre meilleure voie aujourd"), ("es", "Su mejor vía hoy"),
+                                         ("pt", "O seu melhor caminho agora"), ("ar", "أفضل مسار لك الآن")])
+def test_the_result_opens_with_its_summary_in_the_page_s_language(client, code, words):
+    kampala = ("desired_contact=supervised&citizenships=UG&stage=student&enrolled_in_us_school=false&final_year=true"
+               "&school_recognized_by_mbc=true&current_us_status=none&us_permanent_resident=false"
+               "&host.dean_approved_elective=true")
+    html = client.get(f"/result/?{kampala}&lang={code}").content.decode()
+    summary = html.split('id="summary"')[1].split("</section>")[0]
+    assert words in summary and "Your best route now" not in summary
+    assert "B-1" in summary  # the visa's name is kept whole in every language

@@ -7,12 +7,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from ...present.words import brief, first_sentence as _brief
+from ..i18n.templatetags.kb_text import kb
 from . import words
 
 GROUP_TITLES = {"open": _("Open to you"), "reachable": _("Within reach: what to arrange, and where"),
                 "needs-info": _("Needs information"), "closed": _("Closed to you")}
-CAN_START = {"yes": "Yes, even if every step is slow", "likely": "Yes at the usual pace, not if every step is slow",
-             "only-if-fast": "Only if every step goes fast", "no": "No: not even if every step goes fast"}
+CAN_START = {"yes": _("Yes, even if every step is slow"), "likely": _("Yes at the usual pace, not if every step is slow"),
+             "only-if-fast": _("Only if every step goes fast"), "no": _("No: not even if every step goes fast")}
 FULL = 1  # the first open or reachable pathways shown with every step and cost; the rest in the PDF
 
 
@@ -186,7 +187,7 @@ def _share_of_costs(cost) -> str:
                                   for k, (low, high) in payers.items()) + ")"
 
 
-SUMMARY_PAYS = {"person": "which you pay", "host": "which the host pays", "either": "which you or the host pay"}
+SUMMARY_PAYS = {"person": _("which you pay"), "host": _("which the host pays"), "either": _("which you or the host pay")}
 
 
 def summary(v, questions: dict, whole: bool = False) -> dict:
@@ -205,10 +206,11 @@ def summary(v, questions: dict, whole: bool = False) -> dict:
     out["route"] = {
         "id": route.id, "name": route.name, "contact": words.contact(route.patient_contact),
         "open": route.status == "open", "reachable": route.group == "reachable",
-        "arrange": [r.text if whole else brief(r.text) for r in unmet if r.kind == "arrangement"],
-        "lacking": [r.text if whole else brief(r.text) for r in unmet if r.kind == "eligibility"],
+        # in the page's language first, then cut short (a translation is found by its whole English)
+        "arrange": [kb(r.text) if whole else brief(kb(r.text)) for r in unmet if r.kind == "arrangement"],
+        "lacking": [kb(r.text) if whole else brief(kb(r.text)) for r in unmet if r.kind == "eligibility"],
         "ask": [questions.get(f, f) for f in (route.would_take.ask if route.would_take else ())],
-        "when": {"start_date": _day(t.start_date), "can_start": CAN_START.get(t.can_start), "late": t.late,
+        "when": {"start_date": _day(t.start_date), "can_start": str(CAN_START.get(t.can_start, "")), "late": t.late,
                  "begin_by": _day(t.begin_by), "likely": _day(t.likely_start), "earliest": _day(t.earliest_start)},
         "cost": _share_of_costs(route.cost),
         "living_left_out": v.profile.get("duration_weeks") is None, "weeks": v.profile.get("duration_weeks"),

@@ -51,8 +51,13 @@ def _labels(source, definition, fact: str) -> dict[str, str]:
     return {**names, **definition.labels}
 
 
+# the contact levels in the page's language (present/diagram.py's CONTACT_TEXT is the English)
+CONTACT = {"none": _("No patient contact (observation)"), "incidental": _("Incidental patient contact"),
+           "supervised": _("Supervised hands-on patient care"), "independent": _("Independent patient care")}
+
+
 def contact(level: str) -> str:
-    return CONTACT_TEXT.get(level, level)
+    return str(CONTACT.get(level) or CONTACT_TEXT.get(level, level))
 
 
 def money(value) -> str:
