@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ...present.diagram import CONTACT_TEXT
@@ -69,4 +70,4 @@ def money(value) -> str:
 def money_range(low, high) -> str:
     if low == high:
         return money(low)
-    return f"{money(low)} to {money(high)}"
+    return gettext("%(low)s to %(high)s") % {"low": money(low), "high": money(high)}
