@@ -22,6 +22,8 @@ when it is set. No browser is downloaded: Chromium is /usr/bin/chromium (Debian'
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import json
 import os
 import shutil
@@ -95,13 +97,11 @@ def _pathways_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "pathways.cli"]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`pathways serve --port P` in a process of its own; its base URL."""
-    data = tmp_path_factory.mktemp("serve-data")
+@contextmanager
+def serving(data: Path, env: dict):
+    """`pathways serve --port P` on the data directory `data`, in a process of its own, until
+    the block ends; its base URL."""
     port = _free_port()
-    env = {**os.environ, "XDG_DATA_HOME": str(data)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
     log = open(data / "serve.log", "w+")
     process = subprocess.Popen([*_pathways_command(), "serve", "--port", str(port)], env=env,
                                stdout=log, stderr=subprocess.STDOUT)
@@ -128,6 +128,16 @@ def server(tmp_path_factory):
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`pathways serve --port P` in a process of its own; its base URL."""
+    data = tmp_path_factory.mktemp("serve-data")
+    env = {**os.environ, "XDG_DATA_HOME": str(data)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    with serving(data, env) as base:
+        yield base
 
 
 class Traffic:

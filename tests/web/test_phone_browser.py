@@ -20,14 +20,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
-import urllib.request
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from .test_browser import (SIZES, _answer, _axe, _free_port, _pathways_command, _screenshots,  # noqa: F401
-                           _wait_after, browser)
+from .test_browser import (SIZES, _answer, _axe, _pathways_command, _screenshots, _wait_after,  # noqa: F401
+                           browser, serving)
 
 PASSWORD = "a-long-demo-password-for-the-phone-tests"
 BUDGET = 100 * 1024
@@ -57,33 +55,8 @@ def site(tmp_path_factory):
     demo = subprocess.run([*_pathways_command(), "demo", "--password", PASSWORD], env=env, capture_output=True,
                           text=True, timeout=300)
     assert demo.returncode == 0, demo.stderr
-    port = _free_port()
-    log = open(data / "serve.log", "w+")
-    process = subprocess.Popen([*_pathways_command(), "serve", "--port", str(port)], env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/v1/hello", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"`pathways serve` did not start:\n{log.read()[-3000:]}", pytrace=False)
-            time.sleep(0.2)
+    with serving(data, env) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 class Watch:
