@@ -77,3 +77,15 @@ def test_the_shipped_translations_are_current_and_name_real_texts():
         mine = {e.address for e in entries if e.language == language}
         assert "facts.yaml#stage.question" in mine, language
         assert found[language][0] >= len([a for a in english_texts(KNOWLEDGE_ROOT) if a.startswith("facts.yaml#")])
+
+
+def test_dated_entries_that_share_an_id_each_have_their_own_address():
+    """A fee's dated amounts share an id (docs/knowledge-format.md); each text keeps an address
+    of its own, by id and `from`, so each is translated and none hides another."""
+    texts = english_texts(KNOWLEDGE_ROOT)
+    esta = {a: t for a, t in texts.items() if a.startswith("us/visas/vwp-business.yaml#fees.esta")}
+    assert "us/visas/vwp-business.yaml#fees.esta@2025-11-19.text" in esta
+    assert "us/visas/vwp-business.yaml#fees.esta.text" not in esta
+    assert len(esta) == len(set(esta.values())) >= 5  # every amount's own words
+    entries, _ = read_entries(KNOWLEDGE_ROOT, "fr")
+    assert set(esta) <= {e.address for e in entries}

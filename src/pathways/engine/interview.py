@@ -65,16 +65,22 @@ class Progress:
         return self.question.phase if self.question else None
 
 
+# Arabic letters typed either way: alef maqsura for yeh, teh marbuta for heh, and the tatweel
+# that only stretches a word (hamza and short vowels go with the accents, as combining marks)
+_ARABIC_SPELLINGS = str.maketrans({"ى": "ي", "ة": "ه", "ـ": None})
+
+
 def name_key(text: str) -> str:
-    """A country's name as it is matched: without case, accents or punctuation, `&` read
-    as `and`, `St` as `Saint`, a leading `The` dropped ("Côte d'Ivoire", "cote divoire" and
-    "COTE D’IVOIRE" are one key). Nothing looser: no spelling is guessed."""
+    """A country's name as it is matched, in any script: without case, accents or punctuation,
+    `&` read as `and`, `St` as `Saint`, a leading `The` dropped ("Côte d'Ivoire", "cote divoire"
+    and "COTE D’IVOIRE" are one key; so are "Sénégal" and "senegal", "السودان" with or without
+    its short vowels). Nothing looser: no spelling is guessed."""
     import unicodedata
 
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold().translate(_ARABIC_SPELLINGS)
     text = re.sub(r"['’‘`´]", "", text.replace("&", " and "))
-    words = re.sub(r"[^0-9a-z]+", " ", text).split()
+    words = re.sub(r"[\W_]+", " ", text).split()
     if words[:1] == ["the"]:
         words = words[1:]
     return " ".join("saint" if w == "st" else w for w in words)

@@ -8,7 +8,8 @@ to the English it was made from:
       text: Êtes-vous étudiant en médecine, ou titulaire d'un diplôme de médecin ?
 
 An address is a knowledge file and the path to the text in it, list items named by their `id`
-where they have one (`ca/pathways/b1-elective.yaml#warnings.elective-final-years.text`).
+where they have one (`ca/pathways/b1-elective.yaml#warnings.elective-final-years.text`), and by
+their id and `from` date where several share an id (`us/visas/vwp-business.yaml#fees.esta@2025-11-19.text`).
 English stays the authoritative text: a translation is used only while its `en` is still the
 English at its address; when the English changes, `pathways kb check` reports the translation
 as stale and the pages show the English until it is translated again.
@@ -56,8 +57,11 @@ def _walk(data: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
             else:
                 yield from _walk(value, path + (str(key),))
     elif isinstance(data, list):
-        for i, item in enumerate(data):
-            name = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else str(i)
+        names = [item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else str(i)
+                 for i, item in enumerate(data)]
+        for i, (item, name) in enumerate(zip(data, names)):
+            if names.count(name) > 1:  # dated entries sharing an id (a fee's amounts): each its own address
+                name = f"{name}@{item.get('from') or i}"
             yield from _walk(item, path + (name,))
 
 
@@ -77,7 +81,8 @@ def english_texts(root: Path) -> dict[str, str]:
     return out
 
 
-def read_entries(root: Path) -> tuple[list[Entry], list[Problem]]:
+def read_entries(root: Path, language: str | None = None) -> tuple[list[Entry], list[Problem]]:
+    """Every translation entry (of `language` only, when given: the other folders are not read)."""
     entries, problems = [], []
     folder = root / I18N_FOLDER
     if not folder.is_dir():
@@ -85,8 +90,10 @@ def read_entries(root: Path) -> tuple[list[Entry], list[Problem]]:
     adapter = TypeAdapter(dict[str, Translation])
     for path in sorted(folder.rglob("*.yaml")):
         rel = path.relative_to(root)
-        language = rel.parts[1] if len(rel.parts) > 2 else ""
-        if language not in LANGUAGES:
+        lang = rel.parts[1] if len(rel.parts) > 2 else ""
+        if language and lang != language:
+            continue
+        if lang not in LANGUAGES:
             problems.append(Problem(str(rel), 1, f"not a language folder: translations live in {I18N_FOLDER}/<language>/, "
                                                  f"one of {', '.join(LANGUAGES)}"))
             continue
@@ -100,7 +107,7 @@ def read_entries(root: Path) -> tuple[list[Entry], list[Problem]]:
             problems += [Problem(str(rel), file.line(tuple(e["loc"])), f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
                          for e in error.errors()]
             continue
-        entries += [Entry(language, address, t, str(rel), file.line((address,))) for address, t in found.items()]
+        entries += [Entry(lang, address, t, str(rel), file.line((address,))) for address, t in found.items()]
     return entries, problems
 
 
@@ -125,9 +132,9 @@ def translations(root: Path, language: str) -> dict[str, str]:
     if language not in LANGUAGES:
         return {}
     english = english_texts(root)
-    entries, _ = read_entries(root)
+    entries, _ = read_entries(root, language)
     return {e.translation.en.strip(): e.translation.text for e in entries
-            if e.language == language and english.get(e.address, "").strip() == e.translation.en.strip()}
+            if english.get(e.address, "").strip() == e.translation.en.strip()}
 
 
 def coverage(root: Path) -> dict[str, tuple[int, int]]:

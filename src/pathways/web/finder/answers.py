@@ -17,6 +17,8 @@ from datetime import date
 from typing import Any, Collection, Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
+from django.utils.translation import gettext  # accepted(): in the page's language (the interview's errors)
+
 from pathways import EARLIEST, HOST, LATEST, FieldProblem, Profile, ProfileError
 
 SKIP = "skip"
@@ -222,19 +224,19 @@ def accepted(definition, vocabularies: Mapping[str, frozenset]) -> str:
     """What an answer to this fact may be, in words, for an error message."""
     kind = definition.type
     if kind == "bool":
-        return "Yes or No"
+        return gettext("Yes or No")
     if kind == "number":
         low = f"{definition.minimum:g}" if definition.minimum is not None else None
         high = f"{definition.maximum:g}" if definition.maximum is not None else None
-        return f"a number from {low} to {high}" if low and high else "a number"
+        return gettext("a number from %(low)s to %(high)s") % {"low": low, "high": high} if low and high else gettext("a number")
     if kind == "date":
-        return "a date such as 2027-09-01"
+        return gettext("a date such as 2027-09-01")
     if kind == "codes":  # the address's form; the interview's box also takes names (views_interview)
-        return "two-letter country codes separated by commas, such as KE or UG,KE"
-    values = sorted(vocabularies[definition.vocabulary]) if definition.vocabulary else list(definition.values)
+        return gettext("two-letter country codes separated by commas, such as KE or UG,KE")
+    values = ", ".join(sorted(vocabularies[definition.vocabulary]) if definition.vocabulary else list(definition.values))
     if kind == "set":
-        return "any of " + ", ".join(values) + " (or none)"
-    return "one of " + ", ".join(values)
+        return gettext("any of %(values)s (or none)") % {"values": values}
+    return gettext("one of %(values)s") % {"values": values}
 
 
 PACKED = "answers"  # the query parameter that carries packed answers

@@ -4,10 +4,11 @@ status, date and amount is the verdict's own."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ...present.words import brief, first_sentence as _brief
-from ..i18n.templatetags.kb_text import kb
+from ..i18n.templatetags.kb_text import kb, ltr
 from . import words
 
 GROUP_TITLES = {"open": _("Open to you"), "reachable": _("Within reach: what to arrange, and where"),
@@ -50,7 +51,7 @@ class Texts:
 
 
 def _day(value) -> str | None:
-    return value.isoformat() if value else None  # ISO everywhere, as in the JSON and the PDF
+    return ltr(value.isoformat()) if value else None  # ISO everywhere, as in the JSON and the PDF
 
 
 def _when(p, whole: bool = False) -> dict:
@@ -63,7 +64,7 @@ def _when(p, whole: bool = False) -> dict:
         "start_date": _day(t.start_date), "begin_by": _day(t.begin_by),
         "begin_by_safe": _day(t.begin_by_safe) if t.begin_by_safe and t.begin_by_safe >= t.begin else None,
         "late": t.late, "can_start": CAN_START.get(t.can_start), "can_start_id": t.can_start,
-        "deciding": {"brief": deciding.text if whole else _brief(deciding.text, 14), "weeks": deciding.weeks,
+        "deciding": {"brief": kb(deciding.text) if whole else _brief(kb(deciding.text), 14), "weeks": deciding.weeks,
                      "post": deciding.post} if deciding else None,
     }
 
@@ -73,45 +74,47 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
     that settle it, and says none of its long texts (they would be links to nothing)."""
     folded = compact and p.group == "needs-info"
     unmet = [r for r in p.requirements if r.status == "unmet"]
-    arrange = [say(r.text) for r in unmet if r.kind == "arrangement"]  # said first: they lead the pathway
-    unmet_texts = [say(r.text) for r in unmet if r.kind == "eligibility"]
+    arrange = [say(kb(r.text)) for r in unmet if r.kind == "arrangement"]  # said first: they lead the pathway
+    unmet_texts = [say(kb(r.text)) for r in unmet if r.kind == "eligibility"]
     requirements = [
-        {"id": r.id, "kind": r.kind, "status": r.status, "said": say(r.text), "met_by": r.met_by,
+        {"id": r.id, "kind": r.kind, "status": r.status, "said": say(kb(r.text)), "met_by": r.met_by,
          "symbol": words.REQUIREMENT[r.status][0], "status_text": words.REQUIREMENT[r.status][1],
          "cites": _citations(r.citations, r.sources)}
         for r in (() if folded else p.requirements)
     ]
     cost = p.cost
     # the timeline's own sentence is shown as the timeline, not again among the warnings
-    said_warnings = [] if folded else [say(w.text) for w in p.warnings if w.text != p.timeline_warning]
+    said_warnings = [] if folded else [say(kb(w.text)) for w in p.warnings if w.text != p.timeline_warning]
     reason = p.never or p.deciding_reason  # who the person is, said first: nothing arranged changes it
     return {
-        "id": p.id, "name": p.name, "status": p.status, "group": p.group, "reachable": p.reachable,
+        "id": p.id, "name": kb(p.name), "status": p.status, "group": p.group, "reachable": p.reachable,
         "full": False,  # steps and cost items in full: set for the first pathways a person can act on
         # the status keeps its meaning; within reach, the badge says what is missing is to arrange
-        "status_text": words.STATUS[p.status] + (": to arrange" if p.group == "reachable" else ""),
+        "status_text": (gettext("%(status)s: to arrange") % {"status": words.STATUS[p.status]} if p.group == "reachable"
+                        else words.STATUS[p.status]),
         "group_text": GROUP_TITLES[p.group],
-        "visa_name": p.visa_name, "authorization_name": p.authorization_name,
+        "visa_name": kb(p.visa_name), "authorization_name": kb(p.authorization_name),
         "patient_contact": p.patient_contact, "contact_text": words.contact(p.patient_contact),
-        "summary": p.summary, "summary_cites": _citations(p.summary_citations, p.summary_sources),
+        "summary": kb(p.summary), "summary_cites": _citations(p.summary_citations, p.summary_sources),
         "requirements": requirements,
         "counts": {s: sum(1 for r in p.requirements if r.status == s) for s in ("met", "unmet", "unknown")},
         "arrange": arrange,
         "unmet_texts": unmet_texts,
-        "reason": (brief(reason.text) if compact else reason.text) if reason else None,
+        "reason": (brief(kb(reason.text)) if compact else kb(reason.text)) if reason else None,
         "never": p.never is not None and p.group == "closed",  # for other people: folded apart, no advice
         "unknown_count": len(p.would_take.unknown) if p.would_take else 0,
-        "ask": [say(questions.get(f, f)) for f in (p.would_take.ask if p.would_take else ())],
-        "programs": [{"name": g.name, "institution": g.institution, "takes": g.takes, "takes_text": g.takes_text,
+        "ask": [say(kb(questions.get(f, f))) for f in (p.would_take.ask if p.would_take else ())],
+        "programs": [{"name": g.name, "institution": g.institution, "takes": g.takes, "takes_text": kb(g.takes_text),
                       "address": g.address, "cites": _citations(g.citations, g.sources)} for g in p.programs],
         "said_warnings": said_warnings,
         "old_warnings": [w for w in said_warnings if w.get("again")],
-        "barriers": [{"id": b.id, "name": b.name, "enablers": [{"id": i, "name": n} for i, n, _ in b.enablers]}
+        "barriers": [{"id": b.id, "name": kb(b.name), "enablers": [{"id": i, "name": kb(n)} for i, n, _ in b.enablers]}
                      for b in p.barriers],
         "new_barriers": [] if folded else [b.id for b in p.barriers if say.once("barrier:" + b.id)],
         "when": _when(p, whole=not compact),
         "timeline_warning": p.timeline_warning,
-        "steps": [{"actor": s.actor, "said": say(s.text), "brief": _brief(s.text), "weeks": s.weeks,
+        "steps": [{"actor": s.actor, "actor_text": words.actor(s.actor), "said": say(kb(s.text)), "brief": _brief(kb(s.text)),
+                   "weeks": s.weeks,
                    "cost_usd": s.cost_usd, "start_on": _day(s.start_on), "done_by": _day(s.done_by), "due": _day(s.due),
                    "post": s.post,
                    "cites": _citations(s.citations, s.sources)} for s in p.steps],
@@ -119,10 +122,10 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
             "range": words.money_range(cost.min, cost.max),
             "by_payer": [{"payer": words.PAYER.get(k, k), "range": words.money_range(low, high)}
                          for k, (low, high) in cost.by_payer.items()],
-            "items": [{"said": say(c.text), "range": words.money_range(c.usd_min, c.usd_max),
+            "items": [{"said": say(kb(c.text)), "range": words.money_range(c.usd_min, c.usd_max),
                        "payer_text": words.PAYER.get(c.payer, c.payer), "cites": _citations(c.citations, c.sources)}
                       for c in cost.items],
-            "notes": [say(n) for n in cost.notes],
+            "notes": [say(kb(n)) for n in cost.notes],
         },
     }
 
@@ -140,7 +143,8 @@ def verdict(v, questions: dict, categories: dict, compact: bool = True) -> dict:
     category = categories.get(v.category) if v.category else None
     closed = [p for p in pathways if p["group"] == "closed"]
     return {
-        "category": category or "Not known yet (answer whether you are a student or a graduate, and your years of training)",
+        "category": category or gettext("Not known yet (answer whether you are a student or a graduate, "
+                                        "and your years of training)"),
         "category_id": v.category,
         "groups": [{"id": g, "title": GROUP_TITLES[g], "pathways": [p for p in pathways if p["group"] == g
                                                                     and not (g == "closed" and p["never"])]}
@@ -165,12 +169,12 @@ def elsewhere(found, questions: dict, state_names: dict, whole: bool = False) ->
         missing = [r for r in p.requirements if r.status != "met"]
         arranged = all(r.kind == "arrangement" for r in missing)  # then the questions only repeat them
         out.append({
-            "id": p.id, "name": p.name, "state": state_names.get(p.jurisdiction, p.jurisdiction),
-            "status_text": words.STATUS[p.status] if p.status == "open" or not arranged else "Within reach: to arrange",
+            "id": p.id, "name": kb(p.name), "state": words.state(state_names.get(p.jurisdiction, p.jurisdiction)),
+            "status_text": words.STATUS[p.status] if p.status == "open" or not arranged else gettext("Within reach: to arrange"),
             "group": p.group if p.status == "open" or not arranged else "reachable",
             "visa_name": p.visa_name, "authorization_name": p.authorization_name,
-            "contact_text": words.contact(p.patient_contact), "summary": p.summary,
-            "arrange": [r.text if whole else brief(r.text) for r in missing if r.kind == "arrangement"],
+            "contact_text": words.contact(p.patient_contact), "summary": kb(p.summary),
+            "arrange": [kb(r.text) if whole else brief(kb(r.text)) for r in missing if r.kind == "arrangement"],
             "ask": [] if arranged else [questions.get(f, f) for f in (p.would_take.ask if p.would_take else ())],
         })
     return out

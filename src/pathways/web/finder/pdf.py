@@ -3,8 +3,10 @@
 Stylesheets are read from the apps' static folders; WeasyPrint fetches nothing else, so
 no request leaves the machine.
 
-A render costs about half a second of CPU, so it is paid once per answers, date and
-knowledge base: the PDF is kept in the `result-pdf` cache (bounded: settings.CACHES), and
+A render costs about half a second of CPU, so it is paid once per answers, date, language and
+knowledge base: the PDF is kept in the `result-pdf` cache (files in the data directory, which
+every worker process of the server reads; bounded: settings.CACHES), the bytes of the render
+served as they were made, and
 renders (the cache's misses) are limited per client address (RESULT_PDF_RENDERS_PER_MINUTE,
 else 429 with Retry-After) and in number at once (RESULT_PDF_CONCURRENT_RENDERS, else 503)."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -50,7 +51,8 @@ def interview(request: HttpRequest) -> HttpResponse:
                 return _redirect("/interview/", nxt)
             except qs.ProfileError as bad:
                 problem = "; ".join(p.message for p in bad.problems)
-        error = (f"{problem}. " if problem else "No answer was given. ") + f"Accepted: {_accepted(engine, definition)}, or “I don't know”."
+        error = (f"{problem}. " if problem else gettext("No answer was given.") + " ") + gettext(
+            "Accepted: %(accepted)s, or “I don't know”.") % {"accepted": _accepted(engine, definition)}
         entered = [g.strip() for g in given]
     progress = engine.next_question(profile, answers.skipped, answers.as_of_date())
     if fact:
@@ -92,7 +94,8 @@ def _read(engine, definition, given: list[str]) -> tuple[str, str | None]:
             unknown += missing
         if unknown:
             names = ", ".join(f"“{u}”" for u in unknown)
-            return "", f"{names} {'is' if len(unknown) == 1 else 'are'} not a country name or code of the list"
+            return "", ngettext("%(names)s is not a country name or code of the list",
+                                "%(names)s are not a country name or code of the list", len(unknown)) % {"names": names}
         return ",".join(codes), None
     return (given[-1].strip() if given else ""), None
 
@@ -100,12 +103,12 @@ def _read(engine, definition, given: list[str]) -> tuple[str, str | None]:
 def _accepted(engine, definition) -> str:
     """What an answer may be, in the page's words."""
     if definition.type == "codes":
-        return ("a country's name from the list, or a common spelling of it (Uganda, Côte d'Ivoire or Ivory Coast), "
-                "or its two-letter code (UG, CI); several separated by commas")
+        return gettext("a country's name from the list, or a common spelling of it (Uganda, Côte d'Ivoire or Ivory "
+                       "Coast), or its two-letter code (UG, CI); several separated by commas")
     if definition.type == "enum":
-        return "one of the choices above"
+        return gettext("one of the choices above")
     if definition.type == "set":
-        return "any of the boxes above, or none"
+        return gettext("any of the boxes above, or none")
     return qs.accepted(definition, {})
 
 
@@ -125,9 +128,11 @@ def _shown_question(engine, q, entered: list[str]) -> dict:
     elif q.type == "codes":
         boxes = entered + [""] * NATIONALITY_INPUTS
         question["boxes"] = [boxes[0], ", ".join(e for e in boxes[1:] if e)]
-        # every name, and every common spelling with the name it stands for, alphabetically
-        options = [(name, None) for name in labels.values()]
-        options += [(alias, labels.get(code, code)) for alias, code in engine.country_aliases().items()]
+        # every name in the page's language, and every common spelling with the name it stands
+        # for, alphabetically; names typed in English or any other of the languages match too
+        names = engine.country_names(get_language() or "en")
+        options = [(name, None) for name in names.values()]
+        options += [(alias, names.get(code, code)) for alias, code in engine.country_aliases().items()]
         question["countries"] = sorted(options, key=lambda option: _sort_key(option[0]))
     return question
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from pathways import KNOWLEDGE_KINDS
 
 from ...present.diagram import draw_category, figure_size
 from ..engine import get_engine
+from . import words
 
-KIND_TITLES = {"visas": "Visas", "authorizations": "State authorizations", "pathways": "Pathways",
-               "policies": "Policy events", "programs": "Host programmes", "barriers": "Barriers",
-               "enablers": "Enablers", "recommendations": "Recommendations", "lists": "Lists of countries",
-               "sources": "Sources"}
+KIND_TITLES = {"visas": _("Visas"), "authorizations": _("State authorizations"), "pathways": _("Pathways"),
+               "policies": _("Policy events"), "programs": _("Host programs"), "barriers": _("Barriers"),
+               "enablers": _("Enablers"), "recommendations": _("Recommendations"), "lists": _("Lists of countries"),
+               "sources": _("Sources")}
 
 
 
@@ -64,7 +66,7 @@ def knowledge_kind(request: HttpRequest, kind: str) -> HttpResponse:
     engine = get_engine()
     # a state's items say which state (every state has its own `none`)
     items = [{"id": i.get("id") or i.get("code"), "name": i.get("name") or i.get("title") or i.get("label"),
-              "label": engine.state_name(i["jurisdiction"]) if i.get("jurisdiction") else i.get("label")}
+              "label": words.state(engine.state_name(i["jurisdiction"])) if i.get("jurisdiction") else i.get("label")}
              for i in engine.knowledge(kind)]
     return render(request, "finder/kind.html", {"kind": kind, "title": KIND_TITLES[kind], "items": items})
 
@@ -102,7 +104,9 @@ def figure(request: HttpRequest, category: str) -> HttpResponse:
 
 def states(request: HttpRequest) -> HttpResponse:
     """The states side by side: each one's licences and permits for physicians trained abroad."""
-    return render(request, "finder/states.html", {"states": get_engine().states_compared()})
+    # the states' names in the page's language; the rest is the knowledge base's (the kb filter)
+    compared = [{**s, "name": words.state(s["name"])} for s in get_engine().states_compared()]
+    return render(request, "finder/states.html", {"states": compared})
 
 
 def states_json(request: HttpRequest) -> HttpResponse:

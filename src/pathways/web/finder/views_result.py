@@ -9,6 +9,7 @@ import yaml
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext
 
 from pathways import verdict_json
 from ..engine import get_engine
@@ -59,11 +60,13 @@ def _case_opener(request) -> bool:
     return bool(member is not None and member.can_write)
 
 
+# The email is the trainee's words to a California host, who reads English: it stays English
+# whatever the page's language (the page around it says, in that language, what it is).
 SHARE_SUBJECT = "My pathways to hands-on training in California"
 SHARE_BODY = ("Hello,\n\nI would like to train with you. Exchange Pathways shows which US visa and which California "
               "authorization could let me do so, what each would take, when I could start and what it costs:\n\n{url}\n\n"
               "The link opens the result itself (my answers are in it; the site keeps nothing), and the page offers "
-              "it as a PDF. Could you tell me which of these routes your programme could offer?\n")
+              "it as a PDF. Could you tell me which of these routes your program could offer?\n")
 
 
 def _share(request, query: str) -> dict:
@@ -91,21 +94,24 @@ def result_pdf(request: HttpRequest) -> HttpResponse:
     if page is not None:
         return page
     engine = get_engine()
-    # the PDF prints the result's address: one per host name the site answers to
-    key = pdf.cache_key(f"{answers.query()}\n{request.get_host()}", answers.as_of_date() or date.today(), engine.version)
+    # the PDF prints the result's address (one per host name the site answers to), in the page's language
+    key = pdf.cache_key(f"{answers.query()}\n{request.get_host()}\n{get_language()}", answers.as_of_date() or date.today(),
+                        engine.version)
     body = pdf.store().get(key)
     if body is None:
         if not pdf.available():  # WeasyPrint without Pango: say what to install rather than fail with a 500
-            return HttpResponse("The PDF needs the Pango library on the server (Debian: apt-get install "
-                                "libpango-1.0-0 libpangoft2-1.0-0). The page itself prints with the print stylesheet.",
+            return HttpResponse(gettext("The PDF needs the Pango library on the server (Debian: apt-get install "
+                                        "libpango-1.0-0 libpangoft2-1.0-0). The page itself prints with the print "
+                                        "stylesheet."),
                                 status=503, content_type="text/plain; charset=utf-8")
         wait = pdf.render_refused(pdf.client_address(request))
         if wait is not None:
-            return _busy(429, wait, f"Too many PDFs made for this address: at most {pdf.renders_per_window()} a "
-                                    f"minute. Try again in {wait} seconds, or print the result page itself.")
+            return _busy(429, wait, gettext("Too many PDFs made for this address: at most %(most)s a minute. Try again "
+                                            "in %(wait)s seconds, or print the result page itself.")
+                         % {"most": pdf.renders_per_window(), "wait": wait})
         with pdf.render_slot() as free:
             if not free:
-                return _busy(503, 5, "The server is making other PDFs; try again in a few seconds.")
+                return _busy(503, 5, gettext("The server is making other PDFs; try again in a few seconds."))
             found = engine.find(profile, answers.as_of_date())
             html = render_to_string("finder/result.html", {**_result_context(answers, found, request, pdf=True), "pdf": True},
                                     request)

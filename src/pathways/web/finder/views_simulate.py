@@ -11,6 +11,8 @@ from datetime import date
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from pathways import CONTACT_LEVELS, PopulationError, ProfileError, ReformError
 
@@ -33,11 +35,12 @@ def _form(request: HttpRequest) -> dict:
     chosen = [v for k, v in pairs if k == "reform"]
     unknown = [r for r in chosen if r not in shipped]
     if unknown:
-        raise _Bad(f"reform: {', '.join(unknown)} is not a shipped reform; accepted: {', '.join(shipped)}")
+        raise _Bad(_("reform: %(unknown)s is not a shipped reform; accepted: %(shipped)s")
+                   % {"unknown": ", ".join(unknown), "shipped": ", ".join(shipped)})
     values: dict[str, dict[str, str]] = {}
     for key, value in pairs:
         if key.startswith("param.") and value.strip():
-            _, reform, name = (key.split(".", 2) + ["", ""])[:3]
+            _param, reform, name = (key.split(".", 2) + ["", ""])[:3]
             if reform in chosen:
                 values.setdefault(reform, {})[name] = value.strip()[:MAX_VALUE_CHARS]
     given = dict(pairs)
@@ -46,7 +49,7 @@ def _form(request: HttpRequest) -> dict:
     as_of = _day(given.get("as_of", ""), "as_of")
     compare = _day(given.get("compare_as_of", ""), "compare_as_of")
     if compare and chosen:
-        raise _Bad("compare_as_of: compares two dates of today's law; choose it without reforms")
+        raise _Bad(_("compare_as_of: compares two dates of today's law; choose it without reforms"))
     return {"shipped": shipped, "chosen": chosen, "values": values, "people": people, "seed": seed,
             "as_of": as_of, "compare_as_of": compare, "run": "run" in given, "rank": "rank" in given}
 
@@ -55,7 +58,8 @@ def _number(text: str, default: int, low: int, high: int, field: str) -> int:
     if not text.strip():
         return default
     if not text.strip().isdigit() or not low <= int(text) <= high:
-        raise _Bad(f"{field}: {text!r}; accepted: a whole number from {low:,} to {high:,}")
+        raise _Bad(_("%(field)s: %(text)s; accepted: a whole number from %(low)s to %(high)s")
+                   % {"field": field, "text": repr(text), "low": f"{low:,}", "high": f"{high:,}"})
     return int(text)
 
 
@@ -65,11 +69,13 @@ def _day(text: str, field: str):
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise _Bad(f"{field}: {text!r}; accepted: an ISO date such as 2026-12-01") from None
+        raise _Bad(_("%(field)s: %(text)s; accepted: an ISO date such as 2026-12-01")
+                   % {"field": field, "text": repr(text)}) from None
     from pathways import EARLIEST, LATEST
 
     if not EARLIEST <= day <= LATEST:
-        raise _Bad(f"{field}: {day}; accepted: {EARLIEST} to {LATEST}")
+        raise _Bad(_("%(field)s: %(day)s; accepted: %(earliest)s to %(latest)s")
+                   % {"field": field, "day": day, "earliest": EARLIEST, "latest": LATEST})
     return day
 
 
@@ -83,21 +89,32 @@ def _run(form: dict) -> dict:
 
 
 def _charts(result: dict) -> list[str]:
-    before, after = Series("Today", PALETTE[0]), Series("Reform" if result["reform"]["ids"]
-                                                       else result["reform"]["as_of"], PALETTE[1])
-    levels = [(level if level != "none" else "none/nothing",
+    before, after = Series(_("Today"), PALETTE[0]), Series(_("Reform") if result["reform"]["ids"]
+                                                          else result["reform"]["as_of"], PALETTE[1])
+    levels = [(str(LEVELS[level]) if level != "none" else _("none/nothing"),
                [result["by_contact"][level]["baseline"], result["by_contact"][level]["reform"]]) for level in CONTACT_LEVELS]
-    charts = [grouped_bars("contact", "People by the most patient contact open to them",
-                           "For each level of patient contact, how many people it is the most open to them, "
-                           "today (blue) and with the reform (orange).", levels, [before, after], **NARROW)]
-    for kind, title in (("income_group", "Hands-on care by World Bank income group"),
-                        ("country", "Hands-on care by country (the 12 largest groups)")):
+    charts = [grouped_bars("contact", _("People by the most patient contact open to them"),
+                           _("For each level of patient contact, how many people it is the most open to them, "
+                             "today (blue) and with the reform (orange)."), levels, [before, after],
+                           empty=_("Nothing to show."), **NARROW)]
+    for kind, title, description in (
+            ("income_group", _("Hands-on care by World Bank income group"),
+             _("For each income group, how many people could give supervised or independent care, "
+               "today (blue) and with the reform (orange).")),
+            ("country", _("Hands-on care by country (the 12 largest groups)"),
+             _("For each country, how many people could give supervised or independent care, "
+               "today (blue) and with the reform (orange)."))):
         groups = sorted(result.get(f"by_{kind}", {}).items(), key=lambda item: -item[1]["people"])[:12]
         rows = [(key, [g["baseline_hands_on"], g["reform_hands_on"]]) for key, g in groups]
-        charts.append(grouped_bars(kind, title, f"For each {kind.replace('_', ' ')}, how many people could give "
-                                   "supervised or independent care, today (blue) and with the reform (orange).",
-                                   rows, [before, after], **NARROW))
+        charts.append(grouped_bars(kind, title, description, rows, [before, after], empty=_("Nothing to show."),
+                                   **NARROW))
     return charts
+
+
+# the contact levels as the table and the chart name them (the English: the contract's codes)
+LEVELS = {"none": pgettext_lazy("patient contact", "none"), "incidental": pgettext_lazy("patient contact", "incidental"),
+          "supervised": pgettext_lazy("patient contact", "supervised"),
+          "independent": pgettext_lazy("patient contact", "independent")}
 
 
 NARROW = {"width": 420, "left": 120, "text": 15}  # read on a phone as well as on a desk
@@ -125,7 +142,7 @@ def _context(request: HttpRequest) -> tuple[dict, int]:
         context["charts"] = _charts(context["result"])
         context["moved"] = sorted(((pid, c) for pid, c in context["result"]["by_pathway"].items()
                                    if c["baseline"] != c["reform"]), key=lambda item: item[1]["baseline"] - item[1]["reform"])
-        context["contact_rows"] = [(level, c["baseline"], c["reform"], c["reform"] - c["baseline"])
+        context["contact_rows"] = [(level, LEVELS.get(level, level), c["baseline"], c["reform"], c["reform"] - c["baseline"])
                                    for level, c in context["result"]["by_contact"].items()]
     return context, 200
 
@@ -139,7 +156,7 @@ def simulate_csv(request: HttpRequest) -> HttpResponse:
     """The counts as rows: what, key, baseline, reform (pathways, contact levels, groups)."""
     context, status = _context(request)
     if status != 200 or "result" not in context:
-        return HttpResponse(context.get("error") or "Choose reforms and add run=1.", status=400,
+        return HttpResponse(context.get("error") or _("Choose reforms and add run=1."), status=400,
                             content_type="text/plain; charset=utf-8")
     result, out = context["result"], io.StringIO()
     writer = csv.writer(out)
@@ -164,15 +181,15 @@ def simulate_pdf(request: HttpRequest) -> HttpResponse:
 
     context, status = _context(request)
     if status != 200 or "result" not in context:
-        return HttpResponse(context.get("error") or "Choose reforms and add run=1.", status=400,
+        return HttpResponse(context.get("error") or _("Choose reforms and add run=1."), status=400,
                             content_type="text/plain; charset=utf-8")
     if not pdf.available():
-        return HttpResponse("The PDF needs the Pango library on the server.", status=503,
+        return HttpResponse(_("The PDF needs the Pango library on the server."), status=503,
                             content_type="text/plain; charset=utf-8")
     wait = pdf.render_refused(pdf.client_address(request))
     if wait is not None:
-        response = HttpResponse(f"Too many PDFs for this address; try again in {wait} seconds.", status=429,
-                                content_type="text/plain; charset=utf-8")
+        response = HttpResponse(_("Too many PDFs for this address; try again in %(wait)s seconds.") % {"wait": wait},
+                                status=429, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = str(wait)
         return response
     html = render_to_string("finder/simulate.html", {**context, "pdf": True}, request)

@@ -2,38 +2,51 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from ...present.diagram import CONTACT_TEXT
+from ..i18n.templatetags.kb_text import kb
 
 STATUS = {"open": _("Open"), "needs-info": _("Needs information"), "blocked": _("Blocked")}
-REQUIREMENT = {"met": ("✓", "Met"), "unmet": ("✗", "Unmet"), "unknown": ("?", "Unknown")}
-PAYER = {"person": "You", "host": "The host", "either": "You or the host"}
+# Translators: a requirement's status (of a requirement: "condition" is feminine in French)
+REQUIREMENT = {"met": ("✓", _("Met")), "unmet": ("✗", _("Unmet")), "unknown": ("?", _("Unknown"))}
+PAYER = {"person": _("You"), "host": _("The host"), "either": _("You or the host")}
+# who takes a step of the plan (the knowledge base's `actor`)
+ACTOR = {"person": _("Person"), "host": _("Host"), "agency": _("Agency")}
 # The words of each answer live in facts.yaml (`labels`, read through Engine.labels); these
 # are only the fallbacks for a value that has none there.
-YES_NO = {"true": "Yes", "false": "No"}
-I_DONT_KNOW = "I don't know"
+YES_NO = {"true": _("Yes"), "false": _("No")}
+I_DONT_KNOW = _("I don't know")
+
+
+def listed(parts: list[str]) -> str:
+    """Items of a list in the page's language: Arabic separates them with its own comma."""
+    # Translators: what separates the items of a list ("Uganda, Sudan"); Arabic uses "، "
+    return pgettext("list separator", ", ").join(parts)
 
 
 def label(labels: dict[str, str], value: str) -> str:
-    """The words for one value: its label, else the value itself."""
-    return labels.get(value) or YES_NO.get(value) or value
+    """The words for one value in the page's language: its label, else the value itself."""
+    found = labels.get(value)
+    if found:
+        return kb(found)
+    return str(YES_NO[value]) if value in YES_NO else value
 
 
 def shown(source, definition, fact: str, text: str | None, labels: dict[str, str] | None = None) -> str:
     """An answer as the person reads it back. `labels`: the fact's words (Engine.labels); left
     out, they are read from `source`, the Engine or its knowledge base."""
     if text is None:
-        return I_DONT_KNOW
+        return str(I_DONT_KNOW)
     kind = definition.type if definition is not None else None
     if labels is None:
         labels = _labels(source, definition, fact)
     if kind == "set":
         parts = [label(labels, p.strip()) for p in text.split(",") if p.strip()]
-        return ", ".join(parts) if parts else "None"
+        return listed(parts) if parts else gettext("None")
     if kind == "codes":
-        return ", ".join(label(labels, c.strip()) for c in text.split(",") if c.strip())
+        return listed([label(labels, c.strip()) for c in text.split(",") if c.strip()])
     if kind in ("bool", "enum"):
         return label(labels, text)
     return text
@@ -57,13 +70,27 @@ CONTACT = {"none": _("No patient contact (observation)"), "incidental": _("Incid
            "supervised": _("Supervised hands-on patient care"), "independent": _("Independent patient care")}
 
 
+def actor(code: str) -> str:
+    """Who takes a step, as the plan's list names them."""
+    found = ACTOR.get(code)
+    return str(found) if found else code[:1].upper() + code[1:]
+
+
+# the states' names in the page's language (the knowledge base names them in English)
+STATES = {"California": _("California"), "Ohio": _("Ohio"), "Tennessee": _("Tennessee")}
+
+
+def state(name: str) -> str:
+    return str(STATES.get(name, name))
+
+
 def contact(level: str) -> str:
     return str(CONTACT.get(level) or CONTACT_TEXT.get(level, level))
 
 
 def money(value) -> str:
     if value is None:
-        return "not known"
+        return gettext("not known")
     return f"${value:,.0f}" if float(value).is_integer() else f"${value:,.2f}"
 
 

@@ -7,6 +7,10 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ...i18n.templatetags.kb_text import kb
 
 register = template.Library()
 
@@ -18,8 +22,36 @@ LINKED = {"cite": "sources", "legal_basis": "sources", "visa": "visas", "visas":
 SKIPPED = {"kind", "sources"}  # shown elsewhere on the page
 
 
+# the fields' names in the page's language (a field not listed: its key in words, in English)
+LABELS = {"actor": _("Actor"), "address": _("Address"), "after": _("After"), "aliases": _("Aliases"),
+          "allowed": _("Allowed"), "announced": _("Announced"), "answers": _("Answers"), "applies": _("Applies"),
+          "article_says": _("Article says"), "authorization": _("Authorization"),
+          "authorizations": _("Authorizations"), "before": _("Before"), "before_applying": _("Before applying"),
+          "blocks_start": _("Blocks start"), "bond": _("Bond"), "cannot_use": _("Cannot use"),
+          "categories": _("Categories"), "checked": _("Checked"), "citations": _("Citations"), "cite": _("Cite"),
+          "clinical_contact": _("Clinical contact"), "code": _("Code"), "consular_wait": _("Consular wait"),
+          "count": _("Count"), "duration": _("Duration"), "effects": _("Effects"), "ends": _("Ends"),
+          "fee": _("Fee"), "fees": _("Fees"), "figures": _("Figures"), "from": _("From"), "full": _("Full"),
+          "grade": _("Grade"), "home_residence_rule": _("Home residence rule"), "how_checked": _("How checked"),
+          "id": _("Id"), "institution": _("Institution"), "issued": _("Issued"), "jurisdiction": _("Jurisdiction"),
+          "label": _("Label"), "legal_basis": _("Legal basis"), "level": _("Level"), "lists": _("Lists"),
+          "location_restrictions": _("Location restrictions"), "max": _("Max"), "members": _("Members"),
+          "met_by": _("Met by"), "min": _("Min"), "name": _("Name"), "note": _("Note"), "partial": _("Partial"),
+          "pathways": _("Pathways"), "patient_contact": _("Patient contact"), "payer": _("Payer"),
+          "programs": _("Programs"), "purpose": _("Purpose"), "qualifications": _("Qualifications"),
+          "requirement": _("Requirement"), "requirements": _("Requirements"), "route": _("Route"),
+          "routes": _("Routes"), "sponsor": _("Sponsor"), "sponsor_group": _("Sponsor group"), "starts": _("Starts"),
+          "steps": _("Steps"), "summary": _("Summary"), "takes": _("Takes"), "takes_cite": _("Takes cite"),
+          "takes_text": _("Takes text"), "test": _("Test"), "text": _("Text"),
+          "time_restrictions": _("Time restrictions"), "title": _("Title"), "training_use": _("Training use"),
+          "typical": _("Typical"), "until": _("Until"), "unverified": _("Unverified"), "usd": _("Usd"),
+          "usd_min": _("Usd min"), "visa": _("Visa"), "visas": _("Visas"), "warning": _("Warning"),
+          "warnings": _("Warnings"), "weeks": _("Weeks"), "when": _("When"),
+          "work_authorization": _("Work authorization"), "year": _("Year")}
+
+
 def _label(key: str) -> str:
-    return str(key).replace("_", " ").capitalize()
+    return str(LABELS.get(key) or str(key).replace("_", " ").capitalize())
 
 
 def _link(kind: str, value) -> str:
@@ -51,12 +83,12 @@ def _value(value, key: str | None = None, depth: int = 0) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if kind:
         return _link(kind, value)
     if key == "address" and isinstance(value, str) and value.startswith(("http://", "https://")):
         return format_html('<a href="{}" rel="noopener">{}</a>', value, value)
-    return format_html("{}", value)
+    return format_html("{}", kb(value))  # a text of the knowledge base: in the page's language where translated
 
 
 def _flat(values: list[dict]) -> bool:

@@ -19,3 +19,16 @@ def kb(text):
     from ...engine import get_engine
 
     return get_engine().translations(language).get(text.strip(), text)
+
+
+LRI, PDI = "\u2066", "\u2069"  # left-to-right isolate, and its end
+
+
+@register.filter
+def ltr(text):
+    """`{{ day|ltr }}`: a left-to-right run (an ISO date) kept whole on a right-to-left page. After
+    Arabic words a date's numbers are Arabic numbers, which hyphens do not join: 2027-07-05 would
+    read 05-07-2027. Unchanged on a left-to-right page."""
+    if not text or not translation.get_language_bidi():
+        return text
+    return f"{LRI}{text}{PDI}"
