@@ -636,9 +636,9 @@ def test_a_fresh_start_makes_private_files_and_logs_no_password(tmp_path):
         log = (tmp_path / f"serve-{server.port}.log").read_text()
         assert "demo-admin" in log and "shown only on a terminal" in log
         assert not re.search(r"demo-\w+ / \S", log), log
-        # the default: a worker process per core (at most 4), forked from the one that started
+        # the default: a worker process per core this process may use, forked from the one that started
         children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == server.process.pid]
-        assert len(children) == min(os.cpu_count() or 1, 4), (len(children), log)
+        assert len(children) == len(os.sched_getaffinity(0)), (len(children), log)
     finally:
         server.stop()
 

@@ -103,7 +103,8 @@ def test_a_nine_digit_run_suggests_writing_a_phone_number_with_its_country_code(
 
 # Machine-written text fields, codes and choices: the only text fields without the check.
 NOT_FREE_TEXT = {
-    "Case": {"home_country", "stage", "pathway_id", "knowledge_key", "change", "status"},
+    "Case": {"home_country", "stage", "pathway_id", "knowledge_key", "change", "status",
+             "plan_status", "plan_can_start"},  # the engine's words, copied from the verdict
     "ChecklistItem": {"step_id", "text", "actor", "status"},  # the engine's steps
     "Document": {"file"},  # the stored name; the uploaded name is checked (uploads.check)
     "HistoryEntry": {"model", "action"},

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from ..engine import get_engine
 from .history import record
 from .models import Case, ChecklistItem
+from .models.cases import plan_columns
 
 
 def verdict_of(profile_data: dict, pathway_id: str, as_of: date) -> dict:
@@ -58,10 +60,11 @@ def create_case(institution, user, *, trainee_name: str, trainee_email: str, hom
                 profile: dict, pathway_id: str, as_of: date, starts=None, ends=None, home_institution=None) -> Case:
     profile = with_dates(profile, starts, ends)
     verdict = verdict_of(profile, pathway_id, as_of)
-    case = Case.objects.create(
-        institution=institution, trainee_name=trainee_name, trainee_email=trainee_email, home_country=home_country,
-        stage=stage, profile=profile, pathway_id=pathway_id, evaluated_on=as_of, knowledge_key=knowledge_key(),
-        verdict=verdict, starts=starts, ends=ends, home_institution=home_institution)
+    case = Case(institution=institution, trainee_name=trainee_name, trainee_email=trainee_email,
+                home_country=home_country, stage=stage, profile=profile, pathway_id=pathway_id, evaluated_on=as_of,
+                knowledge_key=knowledge_key(), starts=starts, ends=ends, home_institution=home_institution)
+    case.set_verdict(verdict)
+    case.save(force_insert=True)
     ChecklistItem.objects.bulk_create([
         ChecklistItem(case=case, step_id=s["id"], text=s["text"], actor=s["actor"], due=date.fromisoformat(s["due"]),
                       position=i)
@@ -86,20 +89,38 @@ def changes(before: dict, after: dict) -> list[str]:
 
 
 def reevaluate_open_cases(as_of: date | None = None, user=None) -> list[Case]:
-    """Re-evaluate every open case made with another knowledge base; flag those that moved."""
+    """Re-evaluate every open case made with another knowledge base; flag those that moved.
+    Every case's plan columns are then checked against its verdict (refresh_plan_columns)."""
     key, flagged = knowledge_key(), []
     for case in Case.objects.filter(status=Case.Status.OPEN).exclude(knowledge_key=key).iterator():
         with transaction.atomic():
             after = verdict_of(case.profile, case.pathway_id, as_of or case.evaluated_on)
             moved = changes(case.verdict, after)
             before = dict(case.verdict)
-            case.verdict, case.knowledge_key = after, key
+            case.set_verdict(after)
+            case.knowledge_key = key
             case.change = "; ".join(moved)
-            case.save(update_fields=["verdict", "knowledge_key", "change", "updated"])
+            case.save(update_fields=["verdict", *Case.PLAN_FIELDS, "knowledge_key", "change", "updated"])
             if moved:
                 record(user, case, "changed", {"verdict": before})
                 flagged.append(case)
+    refresh_plan_columns()
     return flagged
+
+
+def refresh_plan_columns() -> int:
+    """Case.PLAN_FIELDS made to match each case's verdict again, wherever they do not (a verdict
+    written around set_verdict: by hand in the database, a restore of an older backup); how many
+    cases were corrected. Reads the cases a thousand at a time."""
+    fields, stale, fixed = list(Case.PLAN_FIELDS), [], 0
+    for case in Case.objects.only("pk", "verdict", *fields).order_by("pk").iterator(chunk_size=1000):
+        if any(getattr(case, name) != value for name, value in plan_columns(case.verdict).items()):
+            case.set_verdict(case.verdict)
+            stale.append(case)
+        if len(stale) == 1000:
+            fixed += Case.objects.bulk_update(stale, fields)
+            stale = []
+    return fixed + (Case.objects.bulk_update(stale, fields) if stale else 0)
 
 
 def overdue(case: Case, today: date) -> list[ChecklistItem]:
@@ -117,48 +138,53 @@ def at_risk(case: Case, today: date) -> bool:
     return bool(todo) and (missed or any(i.due <= soon for i in todo))
 
 
-# The same tests in SQL, over a queryset of cases (the dashboard, the case list's risk filter).
-
-
-def verdict_text(key: str):
-    """A verdict's key as plain text (KT alone would keep the JSON lookups, which read the
-    compared value as JSON)."""
-    from django.db.models import CharField
-    from django.db.models.fields.json import KT
-    from django.db.models.functions import Cast
-
-    return Cast(KT(f"verdict__{key}"), CharField())
+# The same tests in SQL, over a queryset of cases (the dashboard, the case list's risk filter):
+# the verdict's part read from the plan columns (Case.PLAN_FIELDS, indexed with the institution),
+# the steps' part one index look-up a case (ChecklistItem's case, status, due), never the JSON.
 
 
 def _todo_steps():
     """A case's steps still to do that have a due date (inside a subquery over cases)."""
-    from django.db.models import OuterRef
-
     return ChecklistItem.objects.filter(case=OuterRef("pk"), status=ChecklistItem.Status.TODO, due__isnull=False)
+
+
+def first_due():
+    """A case's earliest due date among its steps still to do (None: none), as an annotation."""
+    return Subquery(_todo_steps().order_by("due").values("due")[:1])
+
+
+def plan_misses(today: date):
+    """The typical plan misses the start: its begin-by date is past, or only a fast plan, or
+    none, reaches it."""
+    return Q(plan_begin_by__lt=today) | Q(plan_can_start__in=("only-if-fast", "no"))
 
 
 def overdue_cases(cases, today: date):
     """The cases with a step still to do past its due date."""
-    from django.db.models import Exists
-
     return cases.filter(Exists(_todo_steps().filter(due__lt=today)))
 
 
 def at_risk_cases(cases, today: date):
     """The cases `at_risk` is true of: steps still to do, and one due within a week, or a typical
     plan that misses the start (its begin-by date past, or only a fast plan, or none, reaches it)."""
-    from django.db.models import Exists, Q
-
     todo = _todo_steps()
-    return (cases.alias(begin_by=verdict_text("begin_by"), can_start=verdict_text("can_start"))
-            .filter(Exists(todo))
-            .filter(Exists(todo.filter(due__lte=today + timedelta(days=7)))
-                    | Q(begin_by__lt=today.isoformat()) | Q(can_start__in=("only-if-fast", "no"))))
+    return cases.filter(Exists(todo.filter(due__lte=today + timedelta(days=7))) | (plan_misses(today) & Exists(todo)))
+
+
+def at_risk_not_overdue_cases(cases, today: date):
+    """at_risk_cases less overdue_cases (the dashboard's at-risk list), in the form that reads
+    least: the candidates are the cases with a step to do due this week (an index range of one
+    week's steps) or a plan that misses the start (the plan columns), and of those the ones
+    whose first step to do is not past (one index look-up each: a step to do, none overdue)."""
+    this_week = ChecklistItem.objects.filter(status=ChecklistItem.Status.TODO, due__gte=today,
+                                             due__lte=today + timedelta(days=7)).values("case_id")
+    return cases.alias(first_step_due=first_due()).filter(Q(pk__in=this_week) | plan_misses(today),
+                                                          first_step_due__gte=today)
 
 
 def late_cases(cases):
     """The cases whose start date cannot be reached even if every step goes fast."""
-    return cases.alias(can_start=verdict_text("can_start")).filter(can_start="no")
+    return cases.filter(plan_can_start="no")
 
 
 CASE_FIELDS = ("profile", "trainee_name", "trainee_email", "home_institution", "home_country", "stage", "pathway_id",
@@ -182,7 +208,7 @@ def update_case(case: Case, user, values: dict) -> Case:
         if not case.starts:
             profile.pop("start_date", None)
         case.profile = profile
-        case.verdict = verdict_of(profile, case.pathway_id, date.today())
+        case.set_verdict(verdict_of(profile, case.pathway_id, date.today()))
         case.evaluated_on, case.knowledge_key, case.change = date.today(), knowledge_key(), ""
         _lay_out_checklist(case)
     case.save()

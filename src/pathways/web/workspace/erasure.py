@@ -18,7 +18,6 @@ import os
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from .models import Case, HistoryEntry
 
@@ -26,20 +25,10 @@ ERASED = "erased"  # the audit entry's action
 
 
 def history_of(case: Case):
-    """Every history entry about the case and its parts (checklist, logs, notes, documents),
-    steps and weeks deleted since among them (found by the case their record names)."""
-    items = list(case.checklist.values_list("id", flat=True))
-    logs = list(case.contact_logs.values_list("id", flat=True))
-    notes = list(case.notes.values_list("id", flat=True))
-    docs = list(case.documents.values_list("id", flat=True))
-    letters = list(case.letters.values_list("id", flat=True))
-    named = Q(before__case=case.pk) | Q(after__case=case.pk)
-    return (HistoryEntry.objects.filter(institution=case.institution)
-            .filter(Q(model="Case", object_id=case.pk)
-                    | Q(model="ChecklistItem") & (Q(object_id__in=items) | named)  # steps laid out again since
-                    | Q(model="ContactLog") & (Q(object_id__in=logs) | named)  # weeks deleted since
-                    | Q(model="Note", object_id__in=notes) | Q(model="Document", object_id__in=docs)
-                    | Q(model="IssuedLetter", object_id__in=letters)))
+    """Every history entry about the case and its parts (checklist, logs, notes, documents,
+    letters), those of parts deleted since among them: the entries whose case_ref is the case's
+    (history.record writes it; migration 0007 filled it from the entries' records)."""
+    return HistoryEntry.objects.filter(institution_id=case.institution_id, case_ref=case.pk)
 
 
 def _admin_log(case: Case) -> int:
@@ -100,7 +89,7 @@ def erase_case(case: Case, user) -> HistoryEntry:
         counts["admin_log_entries_blanked"] = _admin_log(case)
         case.delete()  # the checklist, notes, documents and contact log go with it (CASCADE)
         audit = HistoryEntry.objects.create(
-            institution=institution, model="Case", object_id=case_id,
+            institution=institution, model="Case", object_id=case_id, case_ref=case_id,
             user=user if getattr(user, "is_authenticated", False) else None, action=ERASED, before=None,
             after={"erased": counts})
         folder = f"cases/{institution.pk}/{case_id}"

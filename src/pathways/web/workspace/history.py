@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.forms.models import model_to_dict
 
 from . import sensitive
-from .models import HistoryEntry
+from .models import Case, HistoryEntry
 
 
 def _scrubbed(value):
@@ -40,11 +40,17 @@ def institution_of(obj):
     return institution_of(owner)
 
 
+def case_of(obj) -> int | None:
+    """The case a record is about (HistoryEntry.case_ref): a case's own number, or the case of a
+    step, week, note, document or letter; None for the institution's other records."""
+    return obj.pk if isinstance(obj, Case) else getattr(obj, "case_id", None)
+
+
 def record(user, obj, action: str, before: dict | None) -> HistoryEntry:
     """Record a change; `before` is the snapshot taken before it (None when created)."""
     after = None if action == "deleted" else snapshot(obj)
     return HistoryEntry.objects.create(
-        institution=institution_of(obj), model=type(obj).__name__, object_id=obj.pk,
+        institution=institution_of(obj), model=type(obj).__name__, object_id=obj.pk, case_ref=case_of(obj),
         user=user if getattr(user, "is_authenticated", False) else None, action=action, before=before, after=after)
 
 

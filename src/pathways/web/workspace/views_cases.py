@@ -7,9 +7,9 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models.fields.json import KT
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -66,7 +66,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     filters = form.cleaned_data
     cases = (scoped(request.member, Case).select_related("home_institution").defer("profile", "verdict")
-             .annotate(verdict_status=KT("verdict__status")))
+             .annotate(verdict_status=F("plan_status")))  # the verdict's status, from its column
     cases = filtered_cases(cases, filters, date.today())
     kept = [(k, v) for k, v in request.GET.items() if k in form.fields and v]
     narrowed = any(k != "status" for k, _ in kept) or data.get("status") != "open"
@@ -200,6 +200,7 @@ def _detail(request: HttpRequest, case: Case, status: int = 200, note_form=None,
             answer_error=None) -> HttpResponse:
     """The case's page; with a bound note or document form, that form's errors shown (400)."""
     today = date.today()
+    prefetch_related_objects([case], "checklist")  # read once: the list, its overdue steps, the risk
     engine = get_engine()
     pathway = next((p for p in engine.pathways() if p["id"] == case.pathway_id), None)
     history = shown(case_history(case))

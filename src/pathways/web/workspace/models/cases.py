@@ -4,6 +4,8 @@ profile only says whether an SSN or ITIN exists (`has_ssn_or_itin`)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -34,13 +36,54 @@ class Case(models.Model):
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # What the dashboard and the case list filter and show of the verdict, copied out of it by
+    # set_verdict (the one way a verdict is written) so that their queries read indexed columns
+    # instead of parsing every case's JSON. Not editable: derived, so out of the forms and of
+    # the history's snapshots (the verdict itself is there).
+    plan_status = models.CharField(max_length=20, blank=True, editable=False, help_text="The verdict's status")
+    plan_can_start = models.CharField(
+        max_length=16, blank=True, editable=False,
+        help_text="The verdict's can_start: yes, likely, only-if-fast, no; blank without a start date")
+    plan_begin_by = models.DateField(null=True, blank=True, editable=False,
+                                     help_text="The verdict's begin_by: the typical plan's last day to begin")
+
+    PLAN_FIELDS = ("plan_status", "plan_can_start", "plan_begin_by")
 
     class Meta:
-        indexes = [models.Index(fields=["institution", "status", "starts"])]
+        indexes = [
+            models.Index(fields=["institution", "status", "starts"]),
+            # The dashboard's lists and the case list's risk filters: an institution's open cases
+            # by their plan (can_start = 'no'; a past begin-by date), read from the index alone
+            # (starts and id for the lists' order), never from the rows with their JSON.
+            models.Index(fields=["institution", "status", "plan_can_start", "plan_begin_by", "starts", "id"],
+                         name="case_plan_idx"),
+            # the case list's search by name (a part of it, any case: read from the index, not the rows)
+            models.Index(fields=["institution", "status", "trainee_name"], name="case_name_idx"),
+            # the cases whose verdict moved at the last re-evaluation (few, and counted on the dashboard)
+            models.Index(fields=["institution", "status"], condition=~models.Q(change=""), name="case_moved_idx"),
+        ]
         ordering = ["starts", "trainee_name"]
 
     def __str__(self) -> str:
         return f"{self.trainee_name} ({self.pathway_id})"
+
+    def set_verdict(self, verdict: dict) -> None:
+        """The verdict, and the columns copied out of it (plan_columns), set together."""
+        self.verdict = verdict
+        for name, value in plan_columns(verdict).items():
+            setattr(self, name, value)
+
+
+def plan_columns(verdict: dict) -> dict:
+    """Case.PLAN_FIELDS's values for a verdict (workspace/cases.py's verdict_of): blank or None
+    where the verdict has no such key, or a begin-by date that does not read as one."""
+    begin_by = verdict.get("begin_by")
+    try:
+        day = date.fromisoformat(begin_by) if isinstance(begin_by, str) else None
+    except ValueError:
+        day = None
+    return {"plan_status": str(verdict.get("status") or "")[:20],
+            "plan_can_start": str(verdict.get("can_start") or "")[:16], "plan_begin_by": day}
 
 
 class ChecklistItem(models.Model):
@@ -60,7 +103,12 @@ class ChecklistItem(models.Model):
     class Meta:
         ordering = ["position"]
         unique_together = [("case", "step_id")]
-        indexes = [models.Index(fields=["status", "due"])]  # the dashboard's overdue and due-soon steps
+        indexes = [
+            models.Index(fields=["status", "due"]),  # the dashboard's overdue and due-soon steps
+            # a case's first step to do (the dashboard's and the risk filters' subqueries, one
+            # index look-up a case)
+            models.Index(fields=["case", "status", "due"], name="checklist_case_status_due"),
+        ]
 
 
 class Note(models.Model):

@@ -17,7 +17,13 @@ class HistoryEntry(models.Model):
     action = models.CharField(max_length=10)  # created | changed | deleted
     before = models.JSONField(null=True)
     after = models.JSONField(null=True)
+    # The case the entry is about: the case itself, or the case of its step, week, note, document
+    # or letter (history.record writes it), so that a case's history is found through an index,
+    # not by reading every entry's JSON. A number, not a key: the entries outlive an erased case.
+    case_ref = models.PositiveBigIntegerField(null=True, blank=True, editable=False,
+                                              help_text="The case the entry is about, if any")
 
     class Meta:
-        indexes = [models.Index(fields=["model", "object_id"])]
+        indexes = [models.Index(fields=["model", "object_id"]),
+                   models.Index(fields=["institution", "case_ref"], name="history_case_idx")]
         ordering = ["-at", "-id"]
