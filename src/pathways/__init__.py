@@ -57,6 +57,8 @@ _EXPORTS = {
     "LimitError": "pathways.rules.yaml12",
     "MAX_PROFILE_CHARS": "pathways.rules.yaml12",
     "loads_json": "pathways.rules.nesting",
+    "json_bytes": "pathways.rules.jsontext",
+    "dumps_json": "pathways.rules.jsontext",
     "ReformError": "pathways.rules.reform",
     "PopulationError": "pathways.engine.population",
     "country_of": "pathways.engine.population",
@@ -112,6 +114,7 @@ if TYPE_CHECKING:  # for type checkers and editors
     from .rules.profile_file import ProfileFileError, read_profile, read_profile_file  # noqa: F401
     from .engine.population import PopulationError, country_of  # noqa: F401
     from .rules.nesting import loads_json  # noqa: F401
+    from .rules.jsontext import dumps_json, json_bytes  # noqa: F401
     from .rules.reform import ReformError  # noqa: F401
     from .rules.yaml12 import MAX_PROFILE_CHARS, LimitError, YAMLError, load_yaml  # noqa: F401
     from .rules.vocabulary import CATEGORIES, CONTACT_LEVELS  # noqa: F401

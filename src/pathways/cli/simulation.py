@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from pathlib import Path
 
@@ -44,7 +43,9 @@ def run_simulation(engine, population, synthetic, seed, reform_names, params, as
     except ProfileError as error:
         fail([str(p) for p in error.problems])
     if as_json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        from pathways import dumps_json
+
+        sys.stdout.write(dumps_json(result, indent=True) + "\n")
     else:
         from .display import show_simulation
 
@@ -120,7 +121,9 @@ def run_ranking(engine, population, synthetic, seed, reform_names, params, as_of
     except (PopulationError, ProfileError) as error:
         fail(getattr(error, "lines", None) or [str(p) for p in error.problems])
     if as_json:
-        sys.stdout.write(json.dumps({"ranking": ranking}, ensure_ascii=False, indent=2) + "\n")
+        from pathways import dumps_json
+
+        sys.stdout.write(dumps_json({"ranking": ranking}, indent=True) + "\n")
         return
     from rich.text import Text
 

@@ -21,12 +21,16 @@ from .verdict import (PathwayVerdict, ProgramVerdict, RequirementVerdict, Upcomi
                       WouldTake, planned_step)
 
 ONE_DAY = timedelta(days=1)
-CACHE_LIMIT = 50_000  # entries per cache; cleared, not grown, past it
+CACHE_LIMIT = 50_000  # entries per cache unless the engine says otherwise; cleared, not grown, past it
 
 
 class _Cache(dict):
+    def __init__(self, limit: int = CACHE_LIMIT):
+        super().__init__()
+        self.limit = limit
+
     def put(self, key, value):
-        if len(self) >= CACHE_LIMIT:
+        if len(self) >= self.limit:
             self.clear()
         self[key] = value
         return value
@@ -45,20 +49,21 @@ def residence(profile) -> str | None:
 class Builder:
     """Builds verdicts for one rule set (one date)."""
 
-    def __init__(self, rules: Rules, rules_on=None):
+    def __init__(self, rules: Rules, rules_on=None, cache_limit: int | None = None):
         """`rules_on(day)`: the rules of another day, to tell whether a policy event known to begin
         before a person's start date reaches that person (the engine's compiled rules by date)."""
         self.rules = rules
         self._rules_on = rules_on
-        self._memo_profile, self._memo = None, {}
+        self._memo: tuple = (None, {})  # (profile, what was worked out for it): one tuple, swapped whole
         # the events already announced on the rules' day, and the days they begin
         self._known = {e.id: e.starts for e in rules.schedule if e.announced is not None and e.announced <= rules.as_of}
         self._successors = set(self._known.values())
-        self._requirements = _Cache()
-        self._plans = _Cache()
-        self._costs = _Cache()
-        self._pathways = _Cache()
-        self._step_lists = _Cache()  # (plan, costs, steps), by the ids of the plan and costs it holds
+        limit = CACHE_LIMIT if cache_limit is None else cache_limit  # a batch's default; a server's smaller
+        self._requirements = _Cache(limit)
+        self._plans = _Cache(limit)
+        self._costs = _Cache(limit)
+        self._pathways = _Cache(limit)
+        self._step_lists = _Cache(limit)  # (plan, costs, steps), by the ids of the plan and costs it holds
         self._reads: dict[str, tuple] = {}
 
     # the whole evaluation -------------------------------------------------------------
@@ -101,13 +106,41 @@ class Builder:
                 found.append(UpcomingEvent(e.id, e.name, e.ends, "ends", e.visas, e.text, e.citations))
         return tuple(sorted(found, key=lambda u: u.on))
 
+    def reach_days(self) -> tuple[date, ...]:
+        """The days whose rules `upcoming` may read (in `_reaches`) for a person with a start date:
+        those on which a known event begins, or ends with a known one taking over."""
+        begin, found = self.rules.as_of, set()
+        for e in self.rules.schedule:
+            if e.id in self._known and begin < e.starts:
+                found.add(e.starts)
+            if e.ends is not None and begin <= e.ends and e.ends + ONE_DAY in self._successors:
+                found.add(e.ends)
+        return tuple(sorted(found))
+
+    def _memo_for(self, profile) -> dict:
+        """What was worked out for the person being built. The profile and its dict are read and
+        replaced as one tuple: the server's threads share this builder, and two names set one
+        after the other could pair one person's values with another's profile."""
+        memo = self._memo
+        if memo[0] is not profile:
+            memo = self._memo = (profile, {})
+        return memo[1]
+
     def _values_on(self, rules: Rules, profile) -> tuple:
         """The person's test values under another day's rules, kept while the same person is built."""
-        if self._memo_profile is not profile:
-            self._memo_profile, self._memo = profile, {}
-        found = self._memo.get(rules.as_of)
+        memo = self._memo_for(profile)
+        found = memo.get(rules.as_of)
         if found is None:
-            found = self._memo[rules.as_of] = rules.evaluate(profile.facts)
+            found = memo[rules.as_of] = rules.evaluate(profile.facts)
+        return found
+
+    def _unarranged(self, profile) -> tuple:
+        """The person's test values with nothing arranged yet, worked out once per person."""
+        memo = self._memo_for(profile)
+        found = memo.get("unarranged")
+        if found is None:
+            found = memo["unarranged"] = self.rules.evaluate(
+                {k: v for k, v in profile.facts.items() if k not in self.rules.arrangement_facts})
         return found
 
     def _reaches(self, event, day: date, pathway_id: str | None, profile) -> bool:
@@ -179,8 +212,7 @@ class Builder:
             value = values[g.slot]
             if value is False:
                 if unarranged is None:  # the same person with nothing arranged yet
-                    unarranged = self.rules.evaluate({k: v for k, v in profile.facts.items()
-                                                      if k not in self.rules.arrangement_facts})
+                    unarranged = self._unarranged(profile)
                 if unarranged[g.slot] is False:
                     continue
             takes = "if-arranged" if value is False else "yes" if value else "maybe"

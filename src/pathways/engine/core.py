@@ -19,6 +19,24 @@ from .compiled import Rules
 from .evaluate import Evaluation, evaluate, judge
 
 
+# Rule sets (and the builders of their verdicts) kept in memory, by date. An evaluation may
+# name any day of three centuries (`as_of`), and each rule set holds about a megabyte: a
+# server asked about ever new days would grow without end. Past the bound the oldest goes
+# (a day asked again is read back from the disk cache, rules/cache.py).
+DATES_KEPT = 32
+
+
+def _kept(cache: dict, key, value):
+    """`value` stored under `key`, the oldest entries dropped past DATES_KEPT."""
+    while len(cache) >= DATES_KEPT:
+        try:
+            cache.pop(next(iter(cache)), None)
+        except (RuntimeError, StopIteration):  # another thread changed it meanwhile: it made room
+            break
+    cache[key] = value
+    return value
+
+
 class UnknownPathway(KeyError):
     """A pathway id the knowledge base does not have; `known` lists those it has."""
 
@@ -38,9 +56,12 @@ def _vocabularies(kb) -> dict[str, frozenset[str]]:
 
 
 class Engine:
-    def __init__(self, kb=None, *, root: Path | None = None, key: str | None = None):
-        """With `kb`, everything in memory; without, loaded from `root` on demand and cached on disk under `key`."""
+    def __init__(self, kb=None, *, root: Path | None = None, key: str | None = None, cache_limit: int | None = None):
+        """With `kb`, everything in memory; without, loaded from `root` on demand and cached on disk under `key`.
+        `cache_limit`: the verdicts, plans and costs kept per cache and date (build.py's CACHE_LIMIT,
+        sized for batches, by default; a long-running server passes a smaller bound)."""
         self._kb = kb
+        self._cache_limit = cache_limit
         self._root = root
         self._key = key
         self._checker: ProfileChecker | None = None
@@ -50,14 +71,14 @@ class Engine:
         self._translations: dict = {}
 
     @classmethod
-    def load(cls, root: Path | None = None) -> "Engine":
+    def load(cls, root: Path | None = None, cache_limit: int | None = None) -> "Engine":
         import os
 
         from ..rules.location import KNOWLEDGE_ROOT, fingerprint
 
         # PATHWAYS_KNOWLEDGE_DIR points at another copy (a contributor's draft, a test's)
         root = root or Path(os.environ.get("PATHWAYS_KNOWLEDGE_DIR") or KNOWLEDGE_ROOT)
-        return cls(root=root, key=fingerprint(root))
+        return cls(root=root, key=fingerprint(root), cache_limit=cache_limit)
 
     @property
     def kb(self):
@@ -81,14 +102,15 @@ class Engine:
         return self._checker
 
     def rules(self, as_of: date) -> Rules:
-        if as_of not in self._rules:
+        found = self._rules.get(as_of)
+        if found is None:
             def build():
                 from .rules import compile_rules
 
                 return compile_rules(self.kb, as_of)
 
-            self._rules[as_of] = self._cached(f"rules-{as_of.isoformat()}", build)
-        return self._rules[as_of]
+            found = _kept(self._rules, as_of, self._cached(f"rules-{as_of.isoformat()}", build))
+        return found
 
     def check(self, data: Any) -> Profile:
         """A valid profile, or ProfileError naming each bad field."""
@@ -107,7 +129,7 @@ class Engine:
 
         found = self._builders.get(as_of)
         if found is None:
-            found = self._builders[as_of] = Builder(self.rules(as_of), self.rules)
+            found = _kept(self._builders, as_of, Builder(self.rules(as_of), self.rules, self._cache_limit))
         return found
 
     def _profile(self, data: Any) -> Profile:
@@ -116,9 +138,9 @@ class Engine:
     def jurisdictions(self, state: str | None = None) -> frozenset[str] | None:
         """The jurisdictions `state` names: one code (California when None) or `all` (None: every
         one). ProfileError names the field `state` for any other value."""
-        codes = self.kb.jurisdictions
-        if state is None:
+        if state is None:  # before the knowledge base is read: `find` runs from the cached rules alone
             return frozenset({DEFAULT_JURISDICTION})
+        codes = self.kb.jurisdictions
         if state == "all":
             return None
         if state not in codes:
@@ -505,9 +527,12 @@ class Engine:
 
         return compose_letter(self, self.letter_kinds(), kind, data, on)
 
-    def country_names(self) -> dict[str, str]:
-        """ISO code -> the country's name, as the knowledge base's list gives it."""
-        return {m.code: m.name for m in self.kb.lists["countries"].members}
+    def country_names(self, language: str = "en") -> dict[str, str]:
+        """ISO code -> the country's name, as the knowledge base's list gives it; in `language`
+        (fr, es, pt, ar) where the list's translation is current (knowledge/i18n: Unicode CLDR's
+        names, scripts/country-names), else in English."""
+        said = self.translations(language)  # empty for English
+        return {m.code: said.get(m.name, m.name) for m in self.kb.lists["countries"].members}
 
     def country_aliases(self) -> dict[str, str]:
         """Each common spelling of a country's name that the list gives (countries.yaml
@@ -516,24 +541,37 @@ class Engine:
 
     def country_code(self, text: str) -> str | None:
         """The ISO code of the country `text` names: its code, its name or one of its aliases
-        (countries.yaml), in any case, with or without accents and punctuation. None for
-        anything else: no spelling is guessed."""
+        (countries.yaml), or its name in French, Spanish, Portuguese or Arabic ("Ouganda",
+        "السودان"), in any case, with or without accents and punctuation. None for anything
+        else: no spelling is guessed."""
         from .interview import name_key
 
         index = getattr(self, "_country_index", None)
         if index is None:
-            index = {}
-            for m in self.kb.lists["countries"].members:
-                for name in (m.code, m.name, *m.aliases):
-                    index.setdefault(name_key(name), m.code)
-            self._country_index = index
+            index = self._country_index = self._cached("country-index", self._country_keys)
         key = name_key(text)
         return index.get(key) if key else None
 
+    def _country_keys(self) -> dict[str, str]:
+        """Matching key -> ISO code: the English names and aliases first, then each language's
+        names (no name of one language means another country in another: tests check it)."""
+        from ..rules.translations import LANGUAGES
+        from .interview import name_key
+
+        index: dict[str, str] = {}
+        for m in self.kb.lists["countries"].members:
+            for name in (m.code, m.name, *m.aliases):
+                index.setdefault(name_key(name), m.code)
+        for language in LANGUAGES:
+            for code, name in self.country_names(language).items():
+                index.setdefault(name_key(name), code)
+        return index
+
     def country_codes(self, text: str) -> tuple[list[str], list[str]]:
         """(codes, not understood) for nationalities separated by commas: "Uganda, KE" ->
-        (["UG", "KE"], []). A name that holds a comma ("Korea, Republic of") is read whole."""
-        parts = [p.strip() for p in text.split(",")]
+        (["UG", "KE"], []); the Arabic comma separates too. A name that holds a comma ("Korea,
+        Republic of") is read whole."""
+        parts = [p.strip() for p in text.replace("،", ",").split(",")]
         codes: list[str] = []
         unknown: list[str] = []
         i = 0
@@ -552,6 +590,16 @@ class Engine:
                 unknown.append(parts[i])
                 i += 1
         return codes, unknown
+
+    def find_lines(self, lines: Iterable[str], as_of: date | None = None, state: str | None = None,
+                   detail: str = "full") -> Iterator[tuple[bytes, int]]:
+        """`find` over the lines of a JSON Lines batch, all on one day (`as_of`, else today): blocks
+        of UTF-8 output, a line for each line that is not blank (the compact JSON of
+        `verdict_json` at `detail`, or {"line": N, "errors": [...]}), each block with how many
+        of its lines were invalid. The same text as single finds, faster (engine/batch.py)."""
+        from .batch import BatchFind
+
+        return BatchFind(self, as_of, state, detail).run(lines)
 
     def find_batch(self, items: Iterable[Any], as_of: date | None = None,
                    state: str | None = None) -> Iterator["Verdict | ProfileError"]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .compiled import PerDiem, Rules
-from .plan import days
+from .plan import days, memo
 
 
 @dataclass(frozen=True)
@@ -95,18 +95,38 @@ def living_item(rules: Rules, profile, arrive: date, jurisdiction: str = "ca") -
     if weeks is None:
         return None, "Living costs are left out: the length of stay (duration_weeks) is not known."
     nights = days(weeks).days  # the one rounding of weeks to days (plan.py)
-    city = profile.get("host_city")
+    # a person's pathways mostly arrive on the same day, and people who share a start date,
+    # stay and city share what it costs
+    living = memo(rules, "living")
+    key = (arrive, nights, profile.get("host_city"), jurisdiction)
+    found = living.get(key)
+    if found is None:
+        found = living[key] = _living(rules, arrive, nights, key[2], jurisdiction)
+    return found
+
+
+def _nights(rules: Rules, arrive: date, nights: int, jurisdiction: str):
+    """(table, month index, nights) in the order of the stay, a stretch at a time: the table and
+    the month's rates hold from one month's start or a table's start or end to the next."""
+    tables = [t for t in rules.per_diem if t.jurisdiction == jurisdiction]
+    edges = sorted({t.start for t in tables} | {t.end + timedelta(days=1) for t in tables})
+    day, leave = arrive, arrive + timedelta(days=nights)
+    while day < leave:
+        month_end = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        until = min([leave, month_end] + [e for e in edges if e > day][:1])
+        yield _table(rules, day, jurisdiction), (day.month - 10) % 12, (until - day).days  # October first
+        day = until
+
+
+def _living(rules: Rules, arrive: date, nights: int, city: str | None, jurisdiction: str):
     # nights counted per rate table and month: the rates change by month, not by night
     counts: dict[tuple[str, int], int] = {}
     used: dict[str, PerDiem] = {}
-    for night in range(nights):
-        day = arrive + timedelta(days=night)
-        table = _table(rules, day, jurisdiction)
+    for table, month, count in _nights(rules, arrive, nights, jurisdiction):
         if table is None:
             return None, "Living costs are left out: the knowledge base has no per diem rates for this state's cities."
         used[table.id] = table
-        key = (table.id, (day.month - 10) % 12)  # the federal fiscal year starts in October
-        counts[key] = counts.get(key, 0) + 1
+        counts[(table.id, month)] = counts.get((table.id, month), 0) + count
     totals: dict[str, float] = {}
     for (table_id, month), count in counts.items():
         for locality in used[table_id].localities:

@@ -112,11 +112,61 @@ def make_plan(rules: Rules, steps: tuple[CompiledStep, ...], values: tuple, begi
               waits: dict[str, PostWait]) -> Plan:
     """The needed steps (those whose `when` is not false) in time, from `begin`.
 
-    Kept to plain floats and tuples inside the loop: a verdict lays out a plan for every
+    The layout (how long each step takes and when it starts and finishes, in weeks) does not
+    depend on the start date, so it is kept for the steps, the answers that decide which are
+    needed, the day and the post's waits; the start date only sets the days to begin by."""
+    return _dated(_layout(rules, steps, values, begin, waits), rules, begin, start_date)
+
+
+def make_timeline(rules: Rules, steps: tuple[CompiledStep, ...], values: tuple, begin: date,
+                  start_date: date | None, waits: dict[str, PostWait]) -> Timeline:
+    """The timeline of `make_plan`'s plan, without its dated steps (all that a summary shows)."""
+    return _timeline(_layout(rules, steps, values, begin, waits), begin, start_date)
+
+
+def _layout(rules: Rules, steps: tuple[CompiledStep, ...], values: tuple, begin: date,
+            waits: dict[str, PostWait]) -> "_Layout":
+    needed = tuple([values[s.slot] is not False for s in steps])
+    waits = waits or _NO_WAITS  # one empty mapping, so that those without waits share layouts
+    layouts = memo(rules, "layouts")
+    key = (id(steps), needed, begin, id(waits))
+    found = layouts.get(key)
+    if found is None or found[0] is not steps or found[1] is not waits:  # kept with it: their ids are not reused
+        found = layouts[key] = (steps, waits, _lay_out(rules, steps, needed, begin, waits))
+    return found[2]
+
+
+_NO_WAITS: dict[str, PostWait] = {}
+MEMO_LIMIT = 50_000  # entries per memo; cleared, not grown, past it
+
+
+def memo(rules: Rules, name: str) -> dict:
+    """A dict of what was worked out from these rules, that lives and dies with them (never
+    pickled: Rules.__reduce__ names its fields). Cleared when it grows past MEMO_LIMIT."""
+    found = rules.__dict__.get(name)
+    if found is None or len(found) >= MEMO_LIMIT:
+        found = {}
+        object.__setattr__(rules, name, found)  # frozen against changes to the rules, not to this
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    timing: tuple  # per needed step: (step, weeks, wait, start min/typical/max, finish min/typical/max, slowest before)
+    fast: float  # weeks to the first day, fast, typical and slow
+    typical: float
+    slow: float
+    deciding: str | None
+    critical: tuple[str, ...]
+
+
+def _lay_out(rules: Rules, steps: tuple[CompiledStep, ...], needed: tuple, begin: date,
+             waits: dict[str, PostWait]) -> _Layout:
+    """Kept to plain floats and tuples inside the loop: a verdict lays out a plan for every
     pathway, thousands of times a second in a batch."""
     timing: dict[str, tuple] = {}  # id -> (step, weeks, wait, start min/typical/max, finish min/typical/max, slowest before)
-    for s in steps:  # compiled steps come in an order where each follows what it waits for
-        if values[s.slot] is False:
+    for s, need in zip(steps, needed):  # compiled steps come in an order where each follows what it waits for
+        if not need:
             continue
         wait = waits.get(s.consular_wait) if s.consular_wait else None
         weeks = step_weeks(s, wait, rules)
@@ -133,7 +183,7 @@ def make_plan(rules: Rules, steps: tuple[CompiledStep, ...], values: tuple, begi
             if slowest is None or b[8] > a2:
                 a2, slowest = b[8], other
         timing[s.id] = (s, weeks, wait, a0, a1, a2, a0 + weeks.min, a1 + weeks.typical, a2 + weeks.max, slowest)
-    fast = typical = slow = 0.0
+    fast = typical = 0.0
     last, last_slow = None, -1.0
     for t in timing.values():
         if not t[0].blocks_start:
@@ -148,14 +198,24 @@ def make_plan(rules: Rules, steps: tuple[CompiledStep, ...], values: tuple, begi
         last = timing[last][9]
     critical.reverse()
     deciding = max(critical, key=lambda i: timing[i][1].max, default=None)
-    begin_by = start_date - days(typical) if start_date else None
-    begin_by_safe = start_date - days(slow) if start_date else None
-    earliest, likely, ready = begin + days(fast), begin + days(typical), begin + days(slow)
-    timeline = Timeline(begin, earliest, likely, ready, start_date, begin_by, begin_by_safe,
-                        can_start(earliest, likely, ready, start_date), deciding, tuple(critical))
+    return _Layout(tuple(timing.values()), fast, typical, slow, deciding, tuple(critical))
+
+
+def _timeline(layout: _Layout, begin: date, start_date: date | None) -> Timeline:
+    begin_by = start_date - days(layout.typical) if start_date else None
+    begin_by_safe = start_date - days(layout.slow) if start_date else None
+    earliest, likely, ready = begin + days(layout.fast), begin + days(layout.typical), begin + days(layout.slow)
+    return Timeline(begin, earliest, likely, ready, start_date, begin_by, begin_by_safe,
+                    can_start(earliest, likely, ready, start_date), layout.deciding, layout.critical)
+
+
+def _dated(layout: _Layout, rules: Rules, begin: date, start_date: date | None) -> Plan:
+    """The layout in days: the timeline, and each step with the day it is due by."""
+    timeline = _timeline(layout, begin, start_date)
+    begin_by = timeline.begin_by
     anchor = begin_by if begin_by is not None and begin_by >= begin else begin
     planned = []
-    for s, weeks, wait, a0, a1, a2, f0, f1, f2, _ in timing.values():
+    for s, weeks, wait, a0, a1, a2, f0, f1, f2, _ in layout.timing:
         current = wait is not None and fresh(wait, rules.as_of)
         planned.append(PlannedStep(s, weeks, Span(a0, a1, a2), Span(f0, f1, f2), anchor + days(f1),
                                    wait if current else None, wait if wait is not None and not current else None))

@@ -9,9 +9,9 @@ lists the `nearest` pathways and the policy events `upcoming` before the start d
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
+from ..rules.jsontext import json_bytes
 from .verdict import PathwayVerdict, RequirementVerdict, Verdict
 
 DETAILS = ("full", "summary")
@@ -139,29 +139,34 @@ class BatchWriter:
     """The same JSON as `verdict_json`, compact, one line per evaluation.
 
     Verdict objects are shared between people who share everything a pathway's verdict
-    depends on, so each pathway's text is written once per distinct verdict and reused.
+    depends on, so each pathway's text is written once per distinct verdict and reused:
+    the batch command's lines and the API's answers (`encode`) are spliced from those
+    texts. At most `max_cached` texts are kept (then they are all dropped, as the engine's
+    own caches are): a long-running server passes a smaller bound than a batch.
     `tests/test_report.py` checks that both writers give the same object.
     """
 
     MAX_CACHED = 100_000
 
-    def __init__(self, detail: str = "full"):
+    def __init__(self, detail: str = "full", max_cached: int | None = None):
         self.detail = detail
-        self._texts: dict[int, tuple[PathwayVerdict, str]] = {}
+        self.max_cached = self.MAX_CACHED if max_cached is None else max_cached
+        self._texts: dict[int, tuple[PathwayVerdict, bytes]] = {}
 
-    @staticmethod
-    def _dump(value) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-    def _pathway(self, p: PathwayVerdict) -> str:
+    def _pathway(self, p: PathwayVerdict) -> bytes:
         found = self._texts.get(id(p))
         if found is None or found[0] is not p:  # the object is kept, so its id is not reused
-            if len(self._texts) >= self.MAX_CACHED:
+            if len(self._texts) >= self.max_cached:
                 self._texts.clear()
-            found = self._texts[id(p)] = (p, self._dump(pathway_json(p, self.detail)))
+            found = self._texts[id(p)] = (p, json_bytes(pathway_json(p, self.detail)))
         return found[1]
 
+    def encode(self, v: Verdict) -> bytes:
+        """The evaluation as UTF-8 JSON, without a newline."""
+        head = json_bytes({"as_of": v.as_of.isoformat(), "category": v.category})
+        tail = json_bytes(_tail(v))
+        return b"".join((head[:-1], b',"pathways":[', b",".join([self._pathway(p) for p in v.pathways]), b"],",
+                         tail[1:]))
+
     def line(self, v: Verdict) -> str:
-        head = self._dump({"as_of": v.as_of.isoformat(), "category": v.category})
-        tail = self._dump(_tail(v))
-        return head[:-1] + ',"pathways":[' + ",".join([self._pathway(p) for p in v.pathways]) + "]," + tail[1:]
+        return self.encode(v).decode()

@@ -31,20 +31,36 @@ def excess(data: Any, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES) 
     """Where `data` first goes past a limit (the keys and indexes leading there) and which
     limit, or None within both. Iterative, and it stops at the first excess: linear in
     what it visits, never more than `max_values`."""
+    containers = (dict, list, tuple)
+    if not isinstance(data, containers):
+        return None
+    if isinstance(data, dict) and max_depth >= 2 and _shallow(data, containers, max_values):
+        return None
     stack: list[tuple[tuple, Any]] = [((), data)]
     seen = 1
-    while stack:
+    while stack:  # only containers are stacked: the rest counts in its container's length
         path, value = stack.pop()
-        if not isinstance(value, (dict, list, tuple)):
-            continue
         if len(path) >= max_depth:  # `value` is the (len(path) + 1)th level
             return path, too_deep(max_depth)
         seen += len(value)
         if seen > max_values:  # counted before the children are visited: a huge list costs nothing
             return path, too_many(max_values)
         items = value.items() if isinstance(value, dict) else enumerate(value)
-        stack.extend((path + (key,), item) for key, item in items)
+        stack.extend([(path + (key,), item) for key, item in items if isinstance(item, containers)])
     return None
+
+
+def _shallow(data: dict, containers: tuple, max_values: int) -> bool:
+    """A profile's usual shape, told at a glance: a mapping whose containers hold no containers
+    (two levels) and whose values number at most `max_values`, so within both limits."""
+    seen = 1 + len(data)
+    for value in data.values():
+        if isinstance(value, containers):
+            seen += len(value)
+            for item in value.values() if isinstance(value, dict) else value:
+                if isinstance(item, containers):
+                    return False
+    return seen <= max_values
 
 
 def where(path: tuple, first: int = 3) -> str:

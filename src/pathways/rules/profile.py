@@ -8,9 +8,11 @@ problem per field: which field, what was wrong, what is accepted. Nothing is gue
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from functools import lru_cache
+from typing import Any
 
 HOST = "host"
 
@@ -20,6 +22,7 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 
 
 from .problems import FieldProblem, ProfileError  # noqa: E402  (kept apart so nesting.py can use them)
+from .nesting import excess  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -71,17 +74,18 @@ class ProfileChecker:
         self.host_keys = sorted(n.split(".", 1)[1] for n in facts if n.startswith(HOST + "."))
 
     def check(self, data: Any) -> Profile:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):  # (the ABC's test is the slow one)
             raise ProfileError([FieldProblem("(profile)", f"expected a mapping of fields, got {_kind(data)}; accepted fields: {', '.join(self.top)}")])
         _within_limits(data)
         problems: list[FieldProblem] = []
         flat: dict[str, Any] = {}
+        facts = self.facts
         for key, value in data.items():
             if key == HOST:
                 self._host(value, flat, problems)
-            elif not isinstance(key, str) or key not in self.facts:
+            elif not isinstance(key, str) or key not in facts:
                 problems.append(FieldProblem(str(key), f"unknown field; accepted fields: {', '.join(self.top)}"))
-            else:
+            elif value is not None:  # null is "I don't know"
                 self._one(key, value, flat, problems)
         if problems:
             raise ProfileError(problems)
@@ -90,7 +94,7 @@ class ProfileChecker:
     def _host(self, value, flat, problems):
         if value is None:
             return
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             problems.append(FieldProblem(HOST, f"expected a mapping of host offers, got {_kind(value)}; accepted keys: {', '.join(self.host_keys)}"))
             return
         for key, item in value.items():
@@ -104,8 +108,8 @@ class ProfileChecker:
         if value is None:
             return  # null is "I don't know"
         definition = self.facts[name]
-        result = getattr(self, "_" + definition.type)(definition, value)
-        if isinstance(result, _Bad):
+        result = _CHECKS[definition.type](self, definition, value)
+        if type(result) is _Bad:
             problems.append(FieldProblem(name, result))
         else:
             flat[name] = result
@@ -132,7 +136,7 @@ class ProfileChecker:
         return _Bad(f"expected an ISO date from {EARLIEST} to {LATEST}, such as 2027-09-01, got {_show(value)}")
 
     def _accepted(self, d) -> frozenset[str]:
-        return self.vocabularies[d.vocabulary] if d.vocabulary else frozenset(d.values)
+        return self.vocabularies[d.vocabulary] if d.vocabulary else _values(d.values)
 
     def _enum(self, d, value):
         accepted = self._accepted(d)
@@ -159,11 +163,17 @@ class ProfileChecker:
         return frozenset(value)
 
 
+@lru_cache(maxsize=256)
+def _values(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(values)
+
+
+_CHECKS = {kind: getattr(ProfileChecker, "_" + kind) for kind in ("bool", "number", "date", "enum", "codes", "set")}
+
+
 def _within_limits(data: Mapping) -> None:
     """A ProfileError naming the field nested too deep or too large (rules/nesting.py), before
     anything below walks it: the messages' repr of a value 900 levels deep would recurse."""
-    from .nesting import excess
-
     found = excess(data)
     if found is not None:
         path, message = found

@@ -8,9 +8,14 @@ Production-minded by default:
   never a worker thread; its limits are tuned (`waitress_options`): idle connections closed
   after 30 s, up to 1000 connections per process, request headers at most 64 KiB, bodies at
   most 64 MiB; its own error answers (400, 413, 431, 500) carry the security headers too;
-- one worker process per core (PATHWAYS_WORKERS, default: the cores, at most 4), forked
-  from a parent that migrated, loaded the knowledge and bound the socket once; a worker that
-  dies is replaced;
+- `--workers N` worker processes (PATHWAYS_WORKERS; default: one per core this process may
+  run on, so the engine, which holds the GIL while it evaluates, uses every core), forked
+  from a parent that migrated, loaded the knowledge, loaded the demo and bound the socket
+  once; a worker that dies is replaced; SIGTERM or Ctrl-C stops them all, then the parent.
+  The lockout and every cache that must be shared live in the database, not in a worker.
+  Not gunicorn: its sync and threaded workers read a request on a worker thread, so a hundred
+  half-sent requests would hold every thread (tests/workspace/test_hardening.py checks that
+  they do not, here);
 - `--behind-proxy` (PATHWAYS_BEHIND_PROXY=1): behind a TLS-terminating proxy such as nginx,
   whose X-Forwarded-For/-Proto/-Host waitress trusts (from PATHWAYS_TRUSTED_PROXY; on a
   loopback address, from any local peer) and Django reads (settings.py): https, HSTS, Secure
@@ -19,6 +24,7 @@ Production-minded by default:
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -31,6 +37,22 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 def private_umask() -> None:
     """Files and folders this process makes are its owner's only (0600, 0700)."""
     os.umask(0o077)
+
+
+def fewer_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives threads that allocate at once arenas of their own (up to eight per core) and
+    keeps what each freed, so a worker's eight threads made its memory creep up request after
+    request (benchmarks/bench_web.py: +11% from 1,000 to 100,000 requests; +7% with two
+    arenas, most of it the API's bounded cache filling). Set in the parent before any thread
+    or fork; MALLOC_ARENA_MAX in the environment wins."""
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(-8, arenas)  # M_ARENA_MAX (malloc.h)
+    except (OSError, AttributeError):  # pragma: no cover (no glibc: musl, macOS)
+        pass
 
 
 def setup_django() -> None:
@@ -100,11 +122,25 @@ def workspace_start(out) -> None:
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name}: {value!r} is not a whole number; accepted: a number such as {default}") from None
 
 
-def worker_count() -> int:
-    return max(1, _int("PATHWAYS_WORKERS", min(os.cpu_count() or 1, 4)))
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity: a container's or taskset's share)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # pragma: no cover (not Linux)
+        return os.cpu_count() or 1
+
+
+def worker_count(workers: int | None = None) -> int:
+    """`--workers`, else PATHWAYS_WORKERS, else one per core."""
+    return max(1, workers if workers is not None else _int("PATHWAYS_WORKERS", cores()))
 
 
 def _open_files(wanted: int) -> int:
@@ -152,6 +188,19 @@ def waitress_options(host: str, threads: int, behind_proxy: bool) -> dict:
                        trusted_proxy_headers="x-forwarded-for x-forwarded-host x-forwarded-proto x-forwarded-port")
     # Without a trusted proxy waitress removes every X-Forwarded-* header (its default).
     return options
+
+
+def warm() -> None:
+    """What each worker would otherwise do on its first requests, done once before the fork:
+    the knowledge loaded, today's rules compiled, every URL and view imported (the API's
+    routes built). The workers start with it and share its memory."""
+    from django.urls import get_resolver
+
+    from .engine import get_engine
+    from .wsgi import application  # noqa: F401  (Django's handler and its middleware)
+
+    get_engine().find({})
+    get_resolver().reverse_dict  # noqa: B018  (imports every urls.py, and so every view)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -237,6 +286,8 @@ class Workers:
         from django.db import connections
 
         connections.close_all()  # no connection crosses a fork
+        gc.collect()
+        gc.freeze()  # what the parent made stays out of the workers' collections: shared, not copied
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         for _ in range(self.count):
@@ -257,8 +308,9 @@ class Workers:
                 self.spawn()
 
 
-def serve(host: str, port: int, threads: int = 8, behind_proxy: bool = False) -> None:
+def serve(host: str, port: int, threads: int = 8, behind_proxy: bool = False, workers: int | None = None) -> None:
     private_umask()
+    fewer_malloc_arenas()
     if behind_proxy:
         os.environ["PATHWAYS_BEHIND_PROXY"] = "1"
     behind_proxy = os.environ.get("PATHWAYS_BEHIND_PROXY", "").strip().lower() in ("1", "true", "yes", "on")
@@ -267,14 +319,12 @@ def serve(host: str, port: int, threads: int = 8, behind_proxy: bool = False) ->
         # Behind a proxy the loopback address is where the proxy talks to us: cookies stay Secure.
         os.environ.setdefault("PATHWAYS_INSECURE_COOKIES", "1")
     options = waitress_options(host, threads, behind_proxy)
+    count = worker_count(workers) if hasattr(os, "fork") else 1  # a bad PATHWAYS_WORKERS stops us before any work
     setup_django()
     migrate()
-    from .engine import get_engine
-
-    get_engine()  # load the knowledge before the first visitor (and before the workers fork)
+    warm()  # before the first visitor, and before the workers fork
     workspace_start(sys.stdout)
     sock = listen(host, port)
-    count = worker_count() if hasattr(os, "fork") else 1
     scheme = "https (behind the proxy)" if behind_proxy else "http"
     shown = f"[{host}]" if ":" in host else host
     sys.stdout.write(f"Exchange Pathways on http://{shown}:{port}/ ({scheme}; {count} worker process"

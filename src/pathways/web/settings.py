@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "pathways.web.head.HeadWithoutBodyMiddleware",  # HEAD: GET's headers, no body (neither waitress nor Django strips it)
     "pathways.web.headers.SecurityHeadersMiddleware",  # CSP 'self', nosniff, referrer, no framing, no-store
     "django.middleware.security.SecurityMiddleware",
+    "pathways.web.compress.PublicGZipMiddleware",  # gzip for public pages and static files, never a private one
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server itself
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pathways.web.i18n.languages.LanguageMiddleware",  # ?lang=, else the cookie, else Accept-Language
@@ -260,9 +261,12 @@ FILE_UPLOAD_HANDLERS = ["pathways.web.workspace.uploads.SizeLimitUploadHandler",
                         "django.core.files.uploadhandler.MemoryFileUploadHandler",
                         "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 # The result PDF (finder/views_result.py): each rendered PDF kept in a bounded cache of its
-# own, by its answers, date and knowledge base; renders limited per client address.
+# own, by its answers, date, language and knowledge base; renders limited per client address.
+# Files in the data directory (private, 0700; each file 0600), so that every worker process of
+# `pathways serve` reads what another rendered, and a restart keeps them.
 CACHES = {**globals().get("CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}),
-          "result-pdf": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "result-pdf",
+          "result-pdf": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                         "LOCATION": str(data_dir() / "cache" / "result-pdf"),
                          "TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 64, "CULL_FREQUENCY": 4}}}
 RESULT_PDF_RENDERS_PER_MINUTE = int(os.environ.get("PATHWAYS_PDF_RENDERS_PER_MINUTE") or 6)
 RESULT_PDF_CONCURRENT_RENDERS = 2  # at once in this process, whoever asks (the rest: 503, Retry-After)

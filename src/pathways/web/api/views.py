@@ -16,9 +16,10 @@ from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
-from pathways import DETAILS, KNOWLEDGE_KINDS, ProfileError, verdict_json
+from pathways import DETAILS, KNOWLEDGE_KINDS, ProfileError
 from pathways import loads_json
 from ..engine import get_engine
+from .render import OrjsonRenderer, evaluation
 
 
 class BoundedParser(Parser):
@@ -31,7 +32,8 @@ class BoundedParser(Parser):
 
 api = NinjaAPI(title="Exchange Pathways API", version="1",
                description="Pathways to hands-on clinical training in California: the contract of docs/contract.md in the project's repository.",
-               urls_namespace="api", parser=BoundedParser())  # docs: ninja's own Swagger files, served locally
+               urls_namespace="api", parser=BoundedParser(),
+               renderer=OrjsonRenderer())  # docs: ninja's own Swagger files, served locally
 
 
 def _body_problem(error: Exception) -> dict:
@@ -146,8 +148,9 @@ STATE_DESCRIPTION = ("The jurisdiction: ca (California, the default), oh (Ohio),
 def evaluate(request: HttpRequest,
              as_of: date | None = Query(None, description="The day of the evaluation: the rules in force that day "
                                         "decide, and every plan begins that day (default: today)."),
-             detail: str = Query("full", description="full, or summary (per pathway: status, reachable, unmet, "
-                                 "unknown, timeline, costs without items)"),
+             detail: str = Query("full", description="full (the default: the contract's section 3), or summary "
+                                 "(section 4's form: per pathway id, status, reachable, unmet, unknown, timeline, "
+                                 "costs without items)"),
              state: str | None = Query(None, description=STATE_DESCRIPTION)):
     if detail not in DETAILS:
         return Status(422, {"errors": [{"field": "detail", "message": f"{detail!r} is not accepted; accepted: "
@@ -159,7 +162,7 @@ def evaluate(request: HttpRequest,
     if isinstance(checked, ProfileError):
         return Status(422, _problems(checked))
     try:
-        return Status(200, verdict_json(get_engine().find(checked, as_of, state), detail))
+        return evaluation(get_engine().find(checked, as_of, state), detail)  # written once, not validated again
     except ProfileError as error:  # an as_of outside the contract's dates, an unknown state
         return Status(422, _problems(error))
 

@@ -1,0 +1,136 @@
+"""POST /api/v1/evaluate written fast (issue 16) and still the contract's JSON.
+
+The answer is spliced from pathway texts kept per verdict object and written with orjson
+(web/api/render.py, the engine's BatchWriter); here it is compared, as parsed JSON, with the
+standard library's json.dumps of `verdict_json` (what the API answered before), for people
+drawn at random, asked twice, in every state; `?detail=summary` gives contract section 4's
+form; a detail that is neither is 422 naming `detail`. The other endpoints' renderer keeps
+Django's way of writing dates and times.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from pathways import BatchWriter, ProfileError, verdict_json
+from pathways.rules.profile import Profile
+
+from ..profiles import DATES
+from ..test_properties import _random_profile
+
+EVALUATE = "/api/v1/evaluate"
+SUMMARY_KEYS = {"id", "status", "reachable", "unmet", "unknown", "timeline", "cost_usd"}
+
+
+def _engine():
+    from pathways.web.engine import get_engine
+
+    return get_engine()
+
+
+def _contract(profile: Profile) -> str:
+    return json.dumps(profile.to_contract())
+
+
+def _post(client, body: str, query: str = ""):
+    return client.post(EVALUATE + query, data=body, content_type="application/json")
+
+
+def _standard_json(value) -> dict:
+    """What the API answered before it used orjson: json.dumps's text, read back."""
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+def _people(count: int, seed: int):
+    """`count` valid profiles drawn at random (a draw the checker refuses is drawn again), with days."""
+    engine, rng, found = _engine(), np.random.default_rng(seed), []
+    while len(found) < count:
+        try:
+            profile = engine.check(Profile(_random_profile(engine, rng)).to_contract())
+        except ProfileError:
+            continue
+        found.append((profile, DATES[len(found) % len(DATES)]))
+    return found
+
+
+def test_full_detail_is_the_engines_json_for_people_at_random_each_asked_twice(client):
+    engine = _engine()
+    people = _people(60, 16)
+    for round_ in range(2):  # the second time from the pathway texts the first one kept
+        for i, (profile, day) in enumerate(people):
+            state = ("ca", "oh", "tn", "all")[i % 4]
+            response = _post(client, _contract(profile), f"?as_of={day}&state={state}")
+            assert response.status_code == 200, response.content[:500]
+            assert response["Content-Type"] == "application/json; charset=utf-8"
+            expected = _standard_json(verdict_json(engine.find(profile, day, state)))
+            assert response.json() == expected, (round_, i)
+
+
+def test_detail_full_spelled_out_is_the_default(client):
+    body = json.dumps({"citizenships": ["UG"], "stage": "student", "start_date": "2026-09-01"})
+    default, full = _post(client, body, "?as_of=2026-03-01"), _post(client, body, "?as_of=2026-03-01&detail=full")
+    assert default.status_code == full.status_code == 200
+    assert default.content == full.content
+    assert "requirements" in default.json()["pathways"][0]
+
+
+def test_detail_summary_is_contract_section_4s_form(client):
+    engine = _engine()
+    for profile, day in _people(20, 4):
+        response = _post(client, _contract(profile), f"?as_of={day}&detail=summary")
+        assert response.status_code == 200, response.content[:500]
+        summary = response.json()
+        full = _standard_json(verdict_json(engine.find(profile, day)))
+        assert summary == _standard_json(verdict_json(engine.find(profile, day), "summary"))
+        assert summary["as_of"] == full["as_of"] and summary["category"] == full["category"]
+        assert [p["id"] for p in summary["pathways"]] == [p["id"] for p in full["pathways"]]
+        for short, whole in zip(summary["pathways"], full["pathways"]):
+            assert set(short) == SUMMARY_KEYS, set(short) ^ SUMMARY_KEYS
+            assert (short["status"], short["reachable"]) == (whole["status"], whole["reachable"])
+            for status in ("unmet", "unknown"):
+                assert short[status] == [r["id"] for r in whole["requirements"] if r["status"] == status]
+            assert short["timeline"] == whole["timeline"]
+            assert "items" not in short["cost_usd"]
+            assert short["cost_usd"] == {k: v for k, v in whole["cost_usd"].items() if k != "items"}
+
+
+def test_a_summary_is_smaller_than_the_full_answer(client):
+    body = json.dumps({"citizenships": ["UG"], "stage": "student", "final_year": True, "start_date": "2026-09-01"})
+    full, summary = _post(client, body, "?as_of=2026-03-01"), _post(client, body, "?as_of=2026-03-01&detail=summary")
+    assert len(summary.content) * 4 < len(full.content), (len(summary.content), len(full.content))
+
+
+@pytest.mark.parametrize("detail", ["short", "FULL", "", "summary,full"])
+def test_a_detail_that_is_neither_full_nor_summary_is_422_naming_detail(client, detail):
+    response = _post(client, json.dumps({"stage": "student"}), f"?detail={detail}")
+    assert response.status_code == 422, response.content[:300]
+    assert response.json() == {"errors": [{"field": "detail", "message": f"{detail!r} is not accepted; accepted: "
+                                                                         "full, summary"}]}
+
+
+def test_the_kept_pathway_texts_are_bounded_and_never_another_verdicts(engine):
+    """A writer keeping at most three texts gives the dict builder's object for every person."""
+    writer, rng = BatchWriter(max_cached=3), np.random.default_rng(7)
+    for i in range(80):
+        verdict = engine.find(Profile(_random_profile(engine, rng)), DATES[i % len(DATES)])
+        assert json.loads(writer.encode(verdict)) == _standard_json(verdict_json(verdict))
+        assert len(writer._texts) <= 3
+
+
+def test_the_renderer_writes_dates_times_and_decimals_as_django_does():
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils.translation import gettext_lazy
+
+    from pathways.web.api.render import OrjsonRenderer
+
+    data = {"at": datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=timezone.utc), "on": date(2026, 3, 1),
+            "fee": Decimal("12.50"), "label": gettext_lazy("Cases"), "later": timedelta(days=2),
+            "names": ["Zoë", "محمد"], "count": 3, "share": 0.25, "none": None}
+    written = OrjsonRenderer().render(None, data, response_status=200)
+    assert json.loads(written) == json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    assert b'"2026-03-01T09:30:15.123Z"' in written and "Zoë".encode() in written
