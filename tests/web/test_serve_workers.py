@@ -78,6 +78,7 @@ class Serving:
         env = {**os.environ, "XDG_DATA_HOME": str(data), "PATHWAYS_WORKERS": "1",
                "PATHWAYS_DEMO_PASSWORD": "serve-workers-demo-password"}
         env.pop("DJANGO_SETTINGS_MODULE", None)
+        env.pop("PATHWAYS_DATABASE_URL", None)  # the tests' Django sandbox sets one: this server has its own, empty
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([*_command(), "serve", "--port", str(self.port), "--workers", "2"], env=env,
                                         stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
