@@ -328,3 +328,12 @@ class Server:
         if self.log:
             self.log.close()
             self.log = None
+
+
+def signed_in(user):
+    """A test client signed in as `user`, answering errors as pages (never raising)."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client

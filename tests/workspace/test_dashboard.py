@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from .support import STUDENT, backend, seed  # noqa: F401  (backend: a fixture)
+from .support import STUDENT, backend, seed, signed_in  # noqa: F401  (backend: a fixture)
 
 TODAY = date.today()
 
@@ -25,12 +25,7 @@ def inst(backend):
     return seed(secrets.token_hex(4))
 
 
-def _client(user):
-    from django.test import Client
-
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
+_client = signed_in
 
 
 def _case(inst, name, starts_in_days=400, status="open"):

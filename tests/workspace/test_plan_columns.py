@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from .support import BACKENDS, PATHWAY, STUDENT, activate, backend, seed  # noqa: F401  (backend: a fixture)
+from .support import BACKENDS, PATHWAY, STUDENT, activate, backend, seed, signed_in  # noqa: F401  (backend: a fixture)
 
 TODAY = date.today()
 OWN_DATABASE = True  # each test brings its database (conftest.py's rollback leaves it alone)
@@ -23,12 +23,7 @@ def inst(backend):
     return seed(secrets.token_hex(4))
 
 
-def _client(user):
-    from django.test import Client
-
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
+_client = signed_in
 
 
 def _case(inst, name: str, starts_in_days: int):
