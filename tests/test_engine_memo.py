@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from pathways.engine.costs import CostItem, _table, living_item
 from pathways.engine.plan import days, make_plan
+from pathways.rules.messages import say
 from pathways.rules.profile import Profile
 
 from .test_properties import _random_profile
@@ -31,7 +32,7 @@ def _night_by_night(rules, profile, arrive: date, jurisdiction: str):
         day = arrive + timedelta(days=night)
         table = _table(rules, day, jurisdiction)
         if table is None:
-            return None, "Living costs are left out: the knowledge base has no per diem rates for this state's cities."
+            return None, say(rules.messages, "living-costs-no-rates")
         used[table.id] = table
         key = (table.id, (day.month - 10) % 12)
         counts[key] = counts.get(key, 0) + 1
@@ -41,13 +42,12 @@ def _night_by_night(rules, profile, arrive: date, jurisdiction: str):
             if city is None or city in locality.cities:
                 totals[locality.id] = totals.get(locality.id, 0.0) + count * (locality.lodging_by_month[month] + locality.meals)
     if not totals:
-        return None, f"Living costs are left out: no per diem locality lists {city}."
+        return None, say(rules.messages, "living-costs-no-locality", city=rules.city_names.get(city, city))
     note = None
     if any(t.end < arrive + timedelta(days=nights - 1) for t in used.values()):
-        note = "Some nights fall after the latest per diem rates in the knowledge base; those rates are used."
-    where = f"in {city}" if city else "in the cheapest to the dearest host city"
-    text = (f"Housing and meals for {nights} nights {where}, at the federal per diem rates "
-            f"(maximum lodging plus meals and incidentals).")
+        note = say(rules.messages, "living-costs-after-latest-rates")
+    text = (say(rules.messages, "living-costs-in-city", nights=nights, city=rules.city_names[city]) if city
+            else say(rules.messages, "living-costs-any-city", nights=nights))
     return CostItem("living-costs", text, round(min(totals.values()), 2), round(max(totals.values()), 2), "person",
                     tuple(dict.fromkeys(c for t in used.values() for c in t.citations)), None,
                     tuple(dict.fromkeys(c for t in used.values() for c in t.source_ids))), note

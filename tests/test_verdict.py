@@ -221,7 +221,7 @@ def test_every_date_of_a_plan_is_its_begin_plus_days_of_its_weeks(engine):
         assert plan.timeline == t
         assert [(p.step.id, p.starts, p.finishes, p.due) for p in plan.steps] == \
                [(s.id, s.starts, s.finishes, s.due) for s in pv.steps]
-        assert timeline_warning(plan) == pv.timeline_warning
+        assert timeline_warning(plan, rules.messages) == pv.timeline_warning
 
 
 # consular waits by post -------------------------------------------------------------------

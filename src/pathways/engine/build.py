@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from operator import itemgetter
 
+from ..rules.messages import say
 from .compiled import CompiledPathway, PostWait, Rules
 from .costs import Costs, costs
 from .evaluate import REQUIREMENT_STATUS, Evaluation, PathwayResult
@@ -185,14 +186,14 @@ class Builder:
         plan = self._plan(p, values, profile.get("start_date"), country)
         cost = self._cost(p, values, profile, plan.timeline.start_date or plan.timeline.earliest_start)
         steps = self._steps(plan, cost)
-        warning = timeline_warning(plan)
+        warning = timeline_warning(plan, rules.messages)
         warnings = [WarningVerdict(w.text, w.citations) for w in result.warnings]
-        warnings += [WarningVerdict(_event_sentence(u), u.citations, u.on)
+        warnings += [WarningVerdict(_event_sentence(rules.messages, u), u.citations, u.on)
                      for u in self.upcoming(plan.timeline.start_date, p.visa, p.id, profile)]
         closed = result.status == "blocked" and not reachable
         if warning and not closed:
             warnings.append(WarningVerdict(warning, ()))
-        warnings += [WarningVerdict(_old_wait_sentence(s.old_wait), s.old_wait.citations) for s in plan.steps
+        warnings += [WarningVerdict(_old_wait_sentence(rules.messages, s.old_wait), s.old_wait.citations) for s in plan.steps
                      if s.old_wait is not None]
         programs = self._programs(p, values, profile)
         return PathwayVerdict(
@@ -283,14 +284,11 @@ def _would_take(requirements, profile) -> WouldTake:
                      tuple(r.id for r in unmet if r.kind == "arrangement"))
 
 
-def _event_sentence(u: UpcomingEvent) -> str:
+def _event_sentence(messages, u: UpcomingEvent) -> str:
     if u.change == "begins":
-        return f"From {u.on}, before your start date: {u.name}. {u.text}"
-    return f"{u.name} is in force until {u.on}, before your start date: check what replaces it. {u.text}"
+        return say(messages, "policy-begins-before-start", on=u.on, name=u.name, text=u.text)
+    return say(messages, "policy-ends-before-start", on=u.on, name=u.name, text=u.text)
 
 
-def _old_wait_sentence(wait: PostWait) -> str:
-    return (f"The latest published wait for a visa interview at {wait.post} in the knowledge base is "
-            f"{wait.weeks:g} weeks, as of {wait.snapshot}: over a year old, so the plan counts it only as the slow "
-            f"case and uses a typical wait otherwise. Check the current wait on the State Department's Global Visa "
-            f"Wait Times page before you plan.")
+def _old_wait_sentence(messages, wait: PostWait) -> str:
+    return say(messages, "old-consular-wait", post=wait.post, weeks=f"{wait.weeks:g}", snapshot=wait.snapshot)

@@ -204,6 +204,8 @@ class Rules:
     processing_citations: tuple[str, ...] = ()
     schedule: tuple[ScheduledEvent, ...] = ()  # every policy event, with its dates
     arrangement_facts: frozenset = frozenset()
+    messages: dict = field(default_factory=dict)  # message id -> English template (rules/messages.py)
+    city_names: dict = field(default_factory=dict)  # host_city value -> the city's name
     # flat profile facts -> tuple of values by slot; rebuilt from the trees, never pickled
     evaluate: object = field(default=None, compare=False, repr=False)
 
@@ -214,4 +216,4 @@ class Rules:
     def __reduce__(self):
         return (Rules, (self.as_of, self.pathways, self.categories, self.trees, self.events, self.last_checked,
                         self.per_diem, self.stale, self.waits, self.processing, self.processing_citations,
-                        self.schedule, self.arrangement_facts))
+                        self.schedule, self.arrangement_facts, self.messages, self.city_names))

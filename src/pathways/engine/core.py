@@ -98,7 +98,8 @@ class Engine:
     @property
     def checker(self) -> ProfileChecker:
         if self._checker is None:
-            self._checker = self._cached("checker", lambda: ProfileChecker(self.kb.facts, _vocabularies(self.kb)))
+            self._checker = self._cached("checker", lambda: ProfileChecker(
+                self.kb.facts, _vocabularies(self.kb), {m.id: m.text for m in self.kb.messages.values()}))
         return self._checker
 
     def rules(self, as_of: date) -> Rules:
@@ -465,16 +466,18 @@ class Engine:
 
     def translations(self, language: str) -> Mapping[str, str]:
         """English text -> its translation in `language` (fr, es, pt, ar), for the translations
-        still current; empty for English or a language the knowledge base does not have. A
-        face shows `translations.get(text, text)`: English where no translation is current."""
-        from ..rules.translations import LANGUAGES, translations
+        still current, sentences filled from a template included (rules/translations.Translator);
+        empty for English or a language the knowledge base does not have. A face shows
+        `translations.get(text, text)`: English where no translation is current."""
+        from ..rules.messages import short
+        from ..rules.translations import LANGUAGES, Translator, translations
 
         if language not in LANGUAGES:
             return MappingProxyType({})
         found = self._translations.get(language)
-        if found is None:
-            found = self._translations[language] = MappingProxyType(
-                self._cached(f"translations-{language}", lambda: translations(self.root, language)))
+        if found is None:  # sentences the engine fills in are matched back to their templates
+            found = self._translations[language] = Translator(
+                self._cached(f"translations-{language}", lambda: translations(self.root, language)), short)
         return found
 
     def translation_coverage(self) -> dict[str, tuple[int, int]]:

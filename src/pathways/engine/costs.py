@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ..rules.messages import say
 from .compiled import PerDiem, Rules
 from .plan import days, memo
 
@@ -93,7 +94,7 @@ def _table(rules: Rules, day: date, jurisdiction: str) -> PerDiem | None:
 def living_item(rules: Rules, profile, arrive: date, jurisdiction: str = "ca") -> tuple[CostItem | None, str | None]:
     weeks = profile.get("duration_weeks")
     if weeks is None:
-        return None, "Living costs are left out: the length of stay (duration_weeks) is not known."
+        return None, say(rules.messages, "living-costs-no-stay")
     nights = days(weeks).days  # the one rounding of weeks to days (plan.py)
     # a person's pathways mostly arrive on the same day, and people who share a start date,
     # stay and city share what it costs
@@ -124,7 +125,7 @@ def _living(rules: Rules, arrive: date, nights: int, city: str | None, jurisdict
     used: dict[str, PerDiem] = {}
     for table, month, count in _nights(rules, arrive, nights, jurisdiction):
         if table is None:
-            return None, "Living costs are left out: the knowledge base has no per diem rates for this state's cities."
+            return None, say(rules.messages, "living-costs-no-rates")
         used[table.id] = table
         counts[(table.id, month)] = counts.get((table.id, month), 0) + count
     totals: dict[str, float] = {}
@@ -133,15 +134,14 @@ def _living(rules: Rules, arrive: date, nights: int, city: str | None, jurisdict
             if city is None or city in locality.cities:
                 totals[locality.id] = totals.get(locality.id, 0.0) + count * (locality.lodging_by_month[month] + locality.meals)
     if not totals:
-        return None, f"Living costs are left out: no per diem locality lists {city}."
+        return None, say(rules.messages, "living-costs-no-locality", city=rules.city_names.get(city, city))
     citations = tuple(dict.fromkeys(c for t in used.values() for c in t.citations))
     sources = tuple(dict.fromkeys(c for t in used.values() for c in t.source_ids))
-    where = f"in {city}" if city else "in the cheapest to the dearest host city"
     note = None
     if any(t.end < arrive + timedelta(days=nights - 1) for t in used.values()):
-        note = "Some nights fall after the latest per diem rates in the knowledge base; those rates are used."
-    text = (f"Housing and meals for {nights} nights {where}, at the federal per diem rates "
-            f"(maximum lodging plus meals and incidentals).")
+        note = say(rules.messages, "living-costs-after-latest-rates")
+    text = (say(rules.messages, "living-costs-in-city", nights=nights, city=rules.city_names.get(city, city)) if city
+            else say(rules.messages, "living-costs-any-city", nights=nights))
     return CostItem("living-costs", text, round(min(totals.values()), 2), round(max(totals.values()), 2),
                     "person", citations, None, sources), note
 
@@ -156,5 +156,5 @@ def costs(rules: Rules, pathway, values, profile, arrive: date) -> Costs:
         notes.append(note)
     unset = [i for i in items if i.usd_max is None]
     if unset:
-        notes.append("Announced but not being collected on this date: " + ", ".join(sorted({i.id for i in unset})) + ".")
+        notes.append(say(rules.messages, "fees-not-collected", fees=", ".join(sorted({i.id for i in unset}))))
     return Costs(tuple(items), tuple(notes))

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..rules.messages import say, short  # noqa: F401  (short: the deciding step named in a sentence)
 from .compiled import CompiledStep, PostWait, Rules
 
 
@@ -222,28 +223,24 @@ def _dated(layout: _Layout, rules: Rules, begin: date, start_date: date | None) 
     return Plan(tuple(planned), timeline)
 
 
-def short(text: str, words: int = 12) -> str:
-    """A step's text to its first clause, for a sentence that names it."""
-    clause = text.replace(";", ",").split(". ")[0].split(", ")[0].rstrip(".")
-    parts = clause.split()
-    return " ".join(parts[:words]) + ("..." if len(parts) > words else "")
-
-
-def timeline_warning(plan: Plan) -> str | None:
+def timeline_warning(plan: Plan, messages) -> str | None:
     """A sentence when the start date is at risk: not reachable, reachable only if fast, or
-    reachable on the typical plan but not if steps are slow."""
+    reachable on the typical plan but not if steps are slow (knowledge/messages.yaml)."""
     t = plan.timeline
     if t.start_date is None or t.can_start == "yes":
         return None
     step = plan.step(t.deciding_step) if t.deciding_step else None
-    decides = (f" The step that decides it: {short(step.step.text)} (usually {step.weeks.typical:g} weeks"
-               + (f" at {step.wait.post}" if step.wait else "") + f"; {step.weeks.min:g} to {step.weeks.max:g}).") if step else ""
+    deciding = ""
+    if step:
+        weeks = {"step": short(step.step.text), "weeks": f"{step.weeks.typical:g}",
+                 "fastest": f"{step.weeks.min:g}", "slowest": f"{step.weeks.max:g}"}
+        deciding = (say(messages, "deciding-step-at-post", post=step.wait.post, **weeks) if step.wait
+                    else say(messages, "deciding-step", **weeks))
     if t.can_start == "no":
-        return (f"The start date {t.start_date} cannot be reached even if every step goes fast: begun on "
-                f"{t.begin}, the earliest first day is {t.earliest_start}.{decides}")
+        return say(messages, "start-date-out-of-reach", start_date=t.start_date, begin=t.begin,
+                   earliest=t.earliest_start, deciding=deciding)
     if t.can_start == "only-if-fast":
-        return (f"The start date {t.start_date} is reached only if every step goes fast: late, begin now. "
-                f"At the usual pace the first day would be {t.likely_start}.{decides}")
+        return say(messages, "start-date-only-if-fast", start_date=t.start_date, likely=t.likely_start, deciding=deciding)
     # "likely": the slow plan, begun today, would miss the start date
-    return (f"The start date {t.start_date} is met at the usual pace if work begins by {t.begin_by}; if every "
-            f"step is slow the first day would be {t.ready_by}.{decides}")
+    return say(messages, "start-date-at-usual-pace", start_date=t.start_date, begin_by=t.begin_by,
+               ready_by=t.ready_by, deciding=deciding)

@@ -13,6 +13,7 @@ from datetime import date
 from ..rules import schema
 from ..rules.assembly import active_events, fees_for, order_steps, requirements_for, steps_for, warnings_for
 from ..rules.expression import bind, facts_used, parse
+from ..rules.messages import say
 from ..rules.binding import POLICY_STALE_AFTER, bind_context
 from .compiled import (CONTACT_RANK, Barrier, CompiledFee, CompiledPathway, CompiledProgram, CompiledRequirement,
                        CompiledStep, CompiledWarning, Locality, PerDiem, PostWait, Rules, ScheduledEvent)
@@ -92,7 +93,13 @@ def compile_rules(kb, as_of: date) -> Rules:
     waits, processing, processing_citations = _waits(kb, labels, as_of)
     return Rules(as_of, tuple(pathways), category_slots, tuple(slots.trees),
                  tuple(e.id for e in events), kb.last_checked(), _per_diem(kb, labels), _stale(kb, events, as_of),
-                 waits, processing, processing_citations, _schedule(kb, labels), arranged)
+                 waits, processing, processing_citations, _schedule(kb, labels), arranged,
+                 _messages(kb), dict(kb.facts["host_city"].labels) if "host_city" in kb.facts else {})
+
+
+def _messages(kb) -> dict[str, str]:
+    """Message id -> its English template (knowledge/messages.yaml)."""
+    return {m.id: m.text for m in kb.messages.values()}
 
 
 def _typical(weeks) -> float:
@@ -165,8 +172,7 @@ def _stale(kb, events, as_of: date) -> tuple[str, ...]:
     for event in events:
         checked = min(kb.sources[c].checked for c in event.summary.cite)
         if as_of - checked > POLICY_STALE_AFTER:
-            notes.append(f"What this says about {event.name} rests on sources last checked on {checked}; "
-                         f"check for changes since then.")
+            notes.append(say(_messages(kb), "policy-sources-old", event=event.name, checked=checked))
     return tuple(notes)
 
 
@@ -176,7 +182,10 @@ def _category_requirement(kb, p: schema.Pathway, slots: _Slots, bound, labels) -
     text = " or ".join(f"({d.test})" for d in definitions)
     tree = bound(text, None, None)
     cites = tuple(dict.fromkeys(c for d in definitions for c in d.cite))
-    names = "; or ".join(d.name.lower() for d in definitions)
-    sentence = f"This pathway is for an {names}." if names[0] in "aeiou" else f"This pathway is for a {names}."
+    messages = _messages(kb)
+    names = [d.name[0].lower() + d.name[1:] for d in definitions]
+    while len(names) > 1:  # "a; or b; or c", as messages a translation can take apart again
+        names[-2:] = [say(messages, "either", one=names[-2], other=names[-1])]
+    sentence = say(messages, "pathway-for-an" if names[0][0] in "aeiou" else "pathway-for-a", categories=names[0])
     return CompiledRequirement("category", sentence, cites, tuple(labels[c] for c in cites),
                                facts_used(tree), "category", None, False, slots.add(tree))

@@ -45,6 +45,7 @@ class Knowledge:
     living: dict[str, schema.PerDiemTable] = field(default_factory=dict)
     consular_waits: dict[str, schema.ConsularWaits] = field(default_factory=dict)
     jurisdictions: dict[str, schema.Jurisdiction] = field(default_factory=dict)
+    messages: dict[str, schema.Message] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # "kind:id" -> file
     fingerprint: str = ""
 
@@ -75,6 +76,7 @@ _KINDS: list[tuple[str, type[BaseModel], str, str]] = [
     ("context/barriers.yaml", schema.Barrier, _LIST, "barriers"),
     ("context/enablers.yaml", schema.Enabler, _LIST, "enablers"),
     ("context/recommendations.yaml", schema.Recommendation, _LIST, "recommendations"),
+    ("messages.yaml", schema.Message, _LIST, "messages"),
 ]
 JURISDICTION_FILE = "jurisdiction.yaml"
 # folders read by their own readers, not loaded as the knowledge base: reforms (rules/reform.py,

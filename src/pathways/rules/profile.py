@@ -23,6 +23,7 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 
 from .problems import FieldProblem, ProfileError  # noqa: E402  (kept apart so nesting.py can use them)
 from .nesting import excess  # noqa: E402
+from .messages import say  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ class FactSpec:
 class ProfileChecker:
     """Validates profiles against fact definitions and vocabularies."""
 
-    def __init__(self, facts: Mapping[str, Any], vocabularies: Mapping[str, frozenset[str]]):
+    def __init__(self, facts: Mapping[str, Any], vocabularies: Mapping[str, frozenset[str]], messages: Mapping[str, str]):
+        self.messages = dict(messages)  # knowledge/messages.yaml: what each problem says, translatable
         self.facts = {name: FactSpec.of(d) for name, d in facts.items()}
         self.vocabularies = vocabularies
         self.top = sorted({n.split(".")[0] for n in facts})
@@ -75,7 +77,7 @@ class ProfileChecker:
 
     def check(self, data: Any) -> Profile:
         if type(data) is not dict and not isinstance(data, Mapping):  # (the ABC's test is the slow one)
-            raise ProfileError([FieldProblem("(profile)", f"expected a mapping of fields, got {_kind(data)}; accepted fields: {', '.join(self.top)}")])
+            raise ProfileError([FieldProblem("(profile)", say(self.messages, "profile-not-a-mapping", got=_kind(data), accepted=", ".join(self.top)))])
         _within_limits(data)
         problems: list[FieldProblem] = []
         flat: dict[str, Any] = {}
@@ -84,7 +86,7 @@ class ProfileChecker:
             if key == HOST:
                 self._host(value, flat, problems)
             elif not isinstance(key, str) or key not in facts:
-                problems.append(FieldProblem(str(key), f"unknown field; accepted fields: {', '.join(self.top)}"))
+                problems.append(FieldProblem(str(key), say(self.messages, "unknown-field", accepted=", ".join(self.top))))
             elif value is not None:  # null is "I don't know"
                 self._one(key, value, flat, problems)
         if problems:
@@ -95,12 +97,12 @@ class ProfileChecker:
         if value is None:
             return
         if type(value) is not dict and not isinstance(value, Mapping):
-            problems.append(FieldProblem(HOST, f"expected a mapping of host offers, got {_kind(value)}; accepted keys: {', '.join(self.host_keys)}"))
+            problems.append(FieldProblem(HOST, say(self.messages, "host-not-a-mapping", got=_kind(value), accepted=", ".join(self.host_keys))))
             return
         for key, item in value.items():
             name = f"{HOST}.{key}"
             if name not in self.facts:
-                problems.append(FieldProblem(name, f"unknown host key; accepted keys: {', '.join(self.host_keys)}"))
+                problems.append(FieldProblem(name, say(self.messages, "unknown-host-key", accepted=", ".join(self.host_keys))))
             else:
                 self._one(name, item, flat, problems)
 
@@ -115,13 +117,13 @@ class ProfileChecker:
             flat[name] = result
 
     def _bool(self, d, value):
-        return value if isinstance(value, bool) else _Bad(f"expected true or false, got {_show(value)}")
+        return value if isinstance(value, bool) else _Bad(say(self.messages, "expected-true-or-false", got=_show(value)))
 
     def _number(self, d, value):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            return _Bad(f"expected a number, got {_show(value)}")
+            return _Bad(say(self.messages, "expected-a-number", got=_show(value)))
         if (d.minimum is not None and value < d.minimum) or (d.maximum is not None and value > d.maximum):
-            return _Bad(f"expected a number from {d.minimum:g} to {d.maximum:g}, got {value:g}")
+            return _Bad(say(self.messages, "number-out-of-range", minimum=f"{d.minimum:g}", maximum=f"{d.maximum:g}", got=f"{value:g}"))
         return float(value)
 
     def _date(self, d, value):
@@ -133,7 +135,7 @@ class ProfileChecker:
                 pass
         if day is not None and EARLIEST <= day <= LATEST:
             return day
-        return _Bad(f"expected an ISO date from {EARLIEST} to {LATEST}, such as 2027-09-01, got {_show(value)}")
+        return _Bad(say(self.messages, "expected-a-date", earliest=EARLIEST, latest=LATEST, got=_show(value)))
 
     def _accepted(self, d) -> frozenset[str]:
         return self.vocabularies[d.vocabulary] if d.vocabulary else _values(d.values)
@@ -142,7 +144,7 @@ class ProfileChecker:
         accepted = self._accepted(d)
         if isinstance(value, str) and value in accepted:
             return value
-        return _Bad(f"{_show(value)} is not accepted; accepted: {', '.join(sorted(accepted))}")
+        return _Bad(say(self.messages, "not-accepted", got=_show(value), accepted=", ".join(sorted(accepted))))
 
     def _codes(self, d, value):
         return self._set(d, value)
@@ -150,16 +152,16 @@ class ProfileChecker:
     def _set(self, d, value):
         accepted = self._accepted(d)
         if not isinstance(value, list):
-            return _Bad(f"expected a list, got {_kind(value)}")
+            return _Bad(say(self.messages, "expected-a-list", got=_kind(value)))
         bad = [v for v in value if not isinstance(v, str) or v not in accepted]
         if bad:
             shown, many = ", ".join(_show(b) for b in bad), len(bad) > 1
             if d.vocabulary == "countries":
-                what = "are not ISO 3166-1 alpha-2 country codes" if many else "is not an ISO 3166-1 alpha-2 country code"
-                return _Bad(f"{shown} {what} (two capital letters, such as KE, AU, MX)")
-            return _Bad(f"{shown} {'are' if many else 'is'} not accepted; accepted: {', '.join(sorted(accepted))}")
+                return _Bad(say(self.messages, "not-country-codes" if many else "not-a-country-code", got=shown))
+            return _Bad(say(self.messages, "several-not-accepted" if many else "not-accepted", got=shown,
+                            accepted=", ".join(sorted(accepted))))
         if d.vocabulary == "countries" and not value:
-            return _Bad("expected at least one country code; leave the field out if unknown")
+            return _Bad(say(self.messages, "no-country-code"))
         return frozenset(value)
 
 

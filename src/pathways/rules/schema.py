@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .vocabulary import CATEGORIES, CONTACT_LEVELS
 
@@ -104,6 +104,11 @@ class Fee(Strict):
     usd_min: float | None = None
     payer: Literal["person", "host", "either"]
     from_: date = Field(alias="from")
+    # what `from` is, as the cited sources give it: the day the amount took effect (a person
+    # can rely on it); the day it became known (a notice, a law recorded), the day it took
+    # effect being unknown but not earlier; or only the day from which the engine counts it,
+    # no source giving one. The pages show the first, "known since" the second, not the third.
+    from_is: Literal["effective", "known-since", "stand-in"] = "effective"
     until: date | None = None
     when: str = "true"  # owed unless this is false for the person (unknown: counted in the maximum only)
     cite: SourceIds
@@ -329,6 +334,23 @@ class Recommendation(Strict):
     level: Literal["federal", "state", "institutional"]
     summary: Fact
     answers: list[Slug] = []  # barrier ids
+
+
+class Message(Strict):
+    """A sentence the engine composes (knowledge/messages.yaml): English, with `${name}` where a
+    value is filled in. Wording, not law: the values carry the cited facts."""
+
+    id: Slug
+    text: str
+
+    @field_validator("text")
+    @classmethod
+    def _names(cls, text: str) -> str:
+        from string import Template
+
+        if not Template(text).is_valid():
+            raise ValueError("a `$` must start `${name}` (a letter or _, then letters, digits or _); write $$ for a dollar sign")
+        return text
 
 
 class Jurisdiction(Strict):

@@ -17,8 +17,12 @@ as stale and the pages show the English until it is translated again.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from string import Template
 from typing import Any, Iterator
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
@@ -27,7 +31,7 @@ from .yamlfile import Problem, read_yaml
 
 I18N_FOLDER = "i18n"
 LANGUAGES = ("fr", "es", "pt", "ar")  # besides English, the authoritative text
-TEXT_KEYS = ("text", "question", "help", "name")  # the texts a person reads; `labels` values too
+TEXT_KEYS = ("text", "question", "help", "name", "takes_text")  # the texts a person reads; `labels` values too
 
 
 class Translation(BaseModel):
@@ -123,7 +127,16 @@ def check_translations(root: Path) -> list[Problem]:
         elif current.strip() != e.translation.en.strip():
             problems.append(Problem(e.file, e.line, f"{e.address}: the English changed since this translation was "
                                                     f"made; translate the new English and set `en` to it", "stale"))
+        elif _names(e.translation.text) != _names(current):
+            problems.append(Problem(e.file, e.line, f"{e.address}: the translation must fill in the same values as the "
+                                                    f"English: ${{{'}, ${'.join(sorted(_names(current)))}}}"
+                                                    if _names(current) else f"{e.address}: the English fills in no value"))
     return problems
+
+
+def _names(text: str) -> set[str]:
+    """The `${name}` values a text fills in."""
+    return set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", text))
 
 
 def translations(root: Path, language: str) -> dict[str, str]:
@@ -144,3 +157,80 @@ def coverage(root: Path) -> dict[str, tuple[int, int]]:
     current = {lang: {e.address for e in entries if e.language == lang
                       and english.get(e.address, "").strip() == e.translation.en.strip()} for lang in LANGUAGES}
     return {lang: (len(current[lang]), len(english)) for lang in LANGUAGES}
+
+
+class Translator(Mapping):
+    """English -> translation, for whole texts and for sentences filled from a template.
+
+    A text the engine fills in (knowledge/messages.yaml; a reform's text with its parameters)
+    is not found as it was translated: "Housing and meals for 42 nights in Oakland, ..." was
+    translated as "... for ${nights} nights in ${city}, ...". Such a sentence is matched back
+    to its English template, each value found in it is translated in turn (a policy's name, a
+    step, a city, a nested sentence) and the translated template is filled with them. A value
+    with no translation (a number, a date, a code) stays as it is. Texts that match nothing are
+    not in the mapping: the face shows them in English."""
+
+    def __init__(self, exact: Mapping[str, str], shorten=None):
+        self._exact = dict(exact)
+        self._templates = [(_pattern(en), Template(text.strip())) for en, text in self._exact.items() if "${" in en]
+        self._templates.sort(key=lambda t: -len(t[0].pattern))  # the most specific first
+        # a step's first clause (rules/messages.short) -> the translation's first clause
+        self._short = {shorten(en): shorten(text) for en, text in self._exact.items()} if shorten else {}
+        self.lookup = lru_cache(maxsize=8192)(self._lookup)
+
+    def __getitem__(self, text: str) -> str:
+        found = self.lookup(text.strip()) if isinstance(text, str) else None
+        if found is None:
+            raise KeyError(text)
+        return found
+
+    def __iter__(self):
+        return iter(self._exact)
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+    def _lookup(self, text: str) -> str | None:
+        found = self._exact.get(text)
+        if found is not None:
+            return found
+        for pattern, template in self._templates:
+            match = pattern.fullmatch(text)
+            if match:
+                return template.safe_substitute({k: self._value(v) for k, v in match.groupdict().items()})
+        return None
+
+    def _value(self, value: str) -> str:
+        """A value found in a filled sentence, translated where it is a text of the knowledge
+        base (kept with the spaces around it), else as it is."""
+        core = value.strip()
+        if not core:
+            return value
+        found = self.lookup(core) or self._short.get(core)
+        if found is None and core[0].islower():  # a name put inside a sentence ("an international medical student")
+            capital = self.lookup(core[0].upper() + core[1:])
+            found = capital[0].lower() + capital[1:] if capital else None
+        if found is None:
+            return value
+        head, tail = value[:len(value) - len(value.lstrip())], value[len(value.rstrip()):]
+        return head + found + tail
+
+
+def _pattern(english: str) -> re.Pattern:
+    """A filled sentence's pattern: the template's words as they are, each `${name}` any text
+    (the same name twice, the same text)."""
+    parts, seen, at = [], set(), 0
+    english = english.strip()
+    for match in re.finditer(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\$", english):
+        parts.append(re.escape(english[at:match.start()]))
+        name = match.group(1)
+        if name is None:
+            parts.append(re.escape("$"))
+        elif name in seen:
+            parts.append(f"(?P={name})")
+        else:
+            seen.add(name)
+            parts.append(f"(?P<{name}>.*?)")
+        at = match.end()
+    parts.append(re.escape(english[at:]))
+    return re.compile("".join(parts), re.DOTALL)

@@ -104,7 +104,7 @@ def pathway(p, questions: dict, say: Texts, compact: bool = False) -> dict:
         "never": p.never is not None and p.group == "closed",  # for other people: folded apart, no advice
         "unknown_count": len(p.would_take.unknown) if p.would_take else 0,
         "ask": [say(kb(questions.get(f, f))) for f in (p.would_take.ask if p.would_take else ())],
-        "programs": [{"name": g.name, "institution": g.institution, "takes": g.takes, "takes_text": kb(g.takes_text),
+        "programs": [{"name": kb(g.name), "institution": g.institution, "takes": g.takes, "takes_text": kb(g.takes_text),
                       "address": g.address, "cites": _citations(g.citations, g.sources)} for g in p.programs],
         "said_warnings": said_warnings,
         "old_warnings": [w for w in said_warnings if w.get("again")],

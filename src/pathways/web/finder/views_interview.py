@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ..engine import get_engine
+from ..i18n.templatetags.kb_text import kb
 from . import answers as qs
 from . import words
 from .common import _answers_or_error, _redirect, _url
@@ -50,8 +51,8 @@ def interview(request: HttpRequest) -> HttpResponse:
                 qs.profile(nxt, engine)
                 return _redirect("/interview/", nxt)
             except qs.ProfileError as bad:
-                problem = "; ".join(p.message for p in bad.problems)
-        error = (f"{problem}. " if problem else gettext("No answer was given.") + " ") + gettext(
+                problem = "; ".join(kb(p.message) for p in bad.problems)  # the engine's words, translated
+        error = (f"{problem[:1].upper()}{problem[1:]}. " if problem else gettext("No answer was given.") + " ") + gettext(
             "Accepted: %(accepted)s, or “I don't know”.") % {"accepted": _accepted(engine, definition)}
         entered = [g.strip() for g in given]
     progress = engine.next_question(profile, answers.skipped, answers.as_of_date())

@@ -3,6 +3,8 @@ page's language, from the engine's translations; the English where no translatio
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils import translation
 
@@ -18,10 +20,18 @@ def kb(text):
         return text
     from ...engine import get_engine
 
-    return get_engine().translations(language).get(text.strip(), text)
+    said = get_engine().translations(language).get(text.strip(), text)
+    return _dates_ltr(said) if translation.get_language_bidi() else said
 
 
 LRI, PDI = "\u2066", "\u2069"  # left-to-right isolate, and its end
+ISO_DAY = re.compile(r"(?<![\d\u2066-])(\d{4}-\d{2}-\d{2})(?![\d\u2069-])")
+
+
+def _dates_ltr(text: str) -> str:
+    """Each ISO date inside a right-to-left text kept whole (see `ltr`): the engine's sentences
+    put dates inside translated words ("... في 2027-01-25")."""
+    return ISO_DAY.sub(LRI + r"\1" + PDI, text)
 
 
 @register.filter
