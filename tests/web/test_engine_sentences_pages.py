@@ -1,0 +1,78 @@
+"""The engine's own sentences on translated pages (issue 15 point 1): living costs, start-date
+warnings, bad answers and reform texts filled with their parameters read in the page's language,
+matched back to their templates in knowledge/messages.yaml and the reforms."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+
+from .test_interface_languages import KAMPALA
+
+# asked after Proclamation 10998 was signed and before it took effect (2026-01-01), for a start after
+# it (tests/scenarios/a-nigerian-graduate-evaluated-after-proclamation-10998-...)
+LAGOS = ("citizenships=NG&stage=graduate&postgraduate_years=0&school_recognized_by_mbc=true&school_ecfmg_eligible=true"
+         "&ecfmg_certified=true&usmle_passed=step1,step2ck&statement_of_need=true&current_us_status=none"
+         "&start_date=2026-03-01&host.acgme_position=true&as_of=2025-12-20")
+REFORMS = ("/simulate/?reform=bpc-2113-three-years&param.bpc-2113-three-years.years=2"
+           "&reform=ca-short-term-clinical-permit&param.ca-short-term-clinical-permit.max_days=60&people=300&run=1")
+
+
+def _page(client, path: str, code: str) -> str:
+    response = client.get(f"{path}&lang={code}")
+    assert response.status_code in (200, 400), (path, response.status_code)
+    return unescape(response.content.decode())
+
+
+@pytest.mark.parametrize("code, living", [("fr", "Logement et repas pour 42 nuits à Palo Alto"),
+                                          ("es", "Alojamiento y comidas durante 42 noches en Palo Alto"),
+                                          ("pt", "Alojamento e refeições por 42 noites em Palo Alto"),
+                                          ("ar", "السكن والوجبات لمدة 42 ليلة في بالو ألتو")])
+def test_living_costs_read_in_the_page_s_language(client, code, living):
+    english = _page(client, f"/result/?{KAMPALA}", "en")
+    assert "Housing and meals for 42 nights in Palo Alto" in english
+    page = _page(client, f"/result/?{KAMPALA}", code)
+    assert living in page and "Housing and meals" not in page
+
+
+@pytest.mark.parametrize("code, words", [("fr", "À partir du 2026-01-01, avant votre date de début"),
+                                         ("es", "Desde el 2026-01-01, antes de su fecha de inicio"),
+                                         ("pt", "A partir de 2026-01-01, antes da sua data de início"),
+                                         ("ar", "قبل تاريخ بدئك")])
+def test_a_policy_that_begins_before_the_start_is_said_in_the_page_s_language(client, code, words):
+    english = _page(client, f"/result/?{LAGOS}", "en")
+    assert "From 2026-01-01, before your start date: Entry restrictions from January 2026" in english
+    page = _page(client, f"/result/?{LAGOS}", code)
+    assert words in page and "before your start date" not in page and "Entry restrictions from" not in page
+
+
+def test_an_arabic_sentence_keeps_its_dates_whole(client):
+    page = _page(client, f"/result/?{LAGOS}", "ar")
+    assert "\u20662026-01-01\u2069" in page
+
+
+@pytest.mark.parametrize("code, words", [("fr", "Un nombre de 0 à 60 était attendu, reçu : 99"),
+                                         ("es", "Se esperaba un número de 0 a 60, se recibió 99"),
+                                         ("ar", "كان المتوقع رقمًا من 0 إلى 60")])
+def test_a_refused_answer_is_explained_in_the_page_s_language(client, code, words):
+    page = _page(client, "/interview/?citizenships=NG&stage=graduate&fact=postgraduate_years&answer=99", code)
+    assert words in page and "expected a number" not in page
+
+
+def test_a_field_the_engine_does_not_know_is_named_in_the_page_s_language(client):
+    page = _page(client, "/result/?citizenships=NG&residency_years=4", "es")
+    assert "residency_years" in page and "campo desconocido; campos aceptados:" in page
+    assert "unknown field" not in page
+
+
+@pytest.mark.parametrize("code", ["fr", "ar"])
+def test_reforms_and_their_parameters_read_in_the_page_s_language(client, code):
+    from pathways import Engine
+
+    said = Engine.load().translations(code)
+    english = _page(client, REFORMS, "en")
+    assert "BPC 2113 asks three years of practice instead of four" in english
+    page = _page(client, REFORMS, code)
+    assert said["BPC 2113 asks three years of practice instead of four"] in page
+    assert "BPC 2113 asks three years" not in page and "A California permit for supervised care" not in page
