@@ -20,10 +20,10 @@ def caches_cleared(django_setup):
 
     from pathways.web.finder import pdf
 
-    for alias in ("default", pdf.CACHE):
+    for alias in ("default", pdf.CACHE, pdf.COUNTERS):
         caches[alias].clear()
     yield
-    for alias in ("default", pdf.CACHE):
+    for alias in ("default", pdf.CACHE, pdf.COUNTERS):
         caches[alias].clear()
 
 
@@ -90,19 +90,34 @@ def test_renders_are_limited_per_client_address_with_retry_after(client, renders
     assert len(renders) == limit + 1
 
 
-def test_the_window_ends_and_renders_are_allowed_again():
+def test_the_window_ends_and_renders_are_allowed_again(caches_cleared):
     from pathways.web.finder import pdf
 
-    from django.core.cache import cache
-
-    cache.clear()
     now = 16_667 * 60 + 20.0  # 20 s into a minute
     for _ in range(pdf.renders_per_window()):
         assert pdf.render_refused("10.3.0.1", now=now) is None
     wait = pdf.render_refused("10.3.0.1", now=now)
     assert wait is not None and 40 <= wait <= 41
     assert pdf.render_refused("10.3.0.1", now=now + wait) is None
-    cache.clear()
+
+
+def test_the_count_is_shared_by_the_worker_processes(caches_cleared, monkeypatch):
+    """Issue 16: `pathways serve` forks several workers; each kept its own count, so an address
+    could render the limit once per worker. The count lives in files of the data directory: a
+    worker that never counted (its own cache objects, as after a fork) refuses the next render."""
+    from django.conf import settings
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from pathways.web.finder import pdf
+
+    now = 16_668 * 60 + 5.0
+    for _ in range(pdf.renders_per_window()):
+        assert pdf.render_refused("10.3.0.2", now=now) is None
+    other = settings.CACHES[pdf.COUNTERS]
+    fresh = FileBasedCache(other["LOCATION"], {"TIMEOUT": other["TIMEOUT"], "OPTIONS": other["OPTIONS"]})
+    monkeypatch.setattr(pdf, "_counters", lambda: fresh)
+    assert pdf.render_refused("10.3.0.2", now=now) is not None
+    assert pdf.render_refused("10.3.0.3", now=now) is None  # another address: its own count
 
 
 def test_too_many_renders_at_once_get_503(client, renders, monkeypatch):

@@ -267,7 +267,12 @@ FILE_UPLOAD_HANDLERS = ["pathways.web.workspace.uploads.SizeLimitUploadHandler",
 CACHES = {**globals().get("CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}),
           "result-pdf": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                          "LOCATION": str(data_dir() / "cache" / "result-pdf"),
-                         "TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 64, "CULL_FREQUENCY": 4}}}
+                         "TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 64, "CULL_FREQUENCY": 4}},
+          # counts every worker process shares (the renders per client address and minute): a
+          # count kept in one process's memory would let N workers render N times the limit
+          "counters": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                       "LOCATION": str(data_dir() / "cache" / "counters"),
+                       "TIMEOUT": 300, "OPTIONS": {"MAX_ENTRIES": 10_000, "CULL_FREQUENCY": 4}}}
 RESULT_PDF_RENDERS_PER_MINUTE = int(os.environ.get("PATHWAYS_PDF_RENDERS_PER_MINUTE") or 6)
 RESULT_PDF_CONCURRENT_RENDERS = 2  # at once in this process, whoever asks (the rest: 503, Retry-After)
 

@@ -38,6 +38,7 @@ def html_to_pdf(html: str) -> bytes:
 
 
 CACHE = "result-pdf"
+COUNTERS = "counters"  # renders per client address and minute, shared by the worker processes
 WINDOW_SECONDS = 60
 MAX_CACHED_BYTES = 1024 * 1024  # a PDF larger than this is served but not kept (64 entries: at most 64 MB)
 _slots: threading.BoundedSemaphore | None = None
@@ -82,16 +83,26 @@ def client_address(request) -> str:
     return remote
 
 
+def _counters():
+    """The cache every worker process shares for counts (settings.CACHES["counters"]: files in
+    the data directory), else the process's own."""
+    try:
+        return caches[COUNTERS]
+    except InvalidCacheBackendError:
+        return default_cache
+
+
 def render_refused(address: str, now: float | None = None) -> int | None:
     """Count a render for the address; the seconds to wait when it is over the limit, else None."""
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
     key = f"pathways:result-pdf-renders:{hashlib.sha256(address.encode()).hexdigest()[:32]}:{window}"
-    default_cache.add(key, 0, WINDOW_SECONDS + 5)
+    counts = _counters()
+    counts.add(key, 0, WINDOW_SECONDS + 5)
     try:
-        count = default_cache.incr(key)
+        count = counts.incr(key)
     except ValueError:  # expired between add and incr
-        default_cache.set(key, 1, WINDOW_SECONDS + 5)
+        counts.set(key, 1, WINDOW_SECONDS + 5)
         count = 1
     if count > renders_per_window():
         return max(1, int((window + 1) * WINDOW_SECONDS - now) + 1)
