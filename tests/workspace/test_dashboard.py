@@ -163,6 +163,28 @@ def test_cases_whose_incidental_threshold_is_crossed_are_flagged(inst):
     assert inst["case"].trainee_name not in section
 
 
+def test_a_share_exactly_at_the_threshold_over_many_weeks_is_not_crossed(inst):
+    """The database keeps only crossed cases (issue 16); the sums of tenths of an hour it compares
+    are floating on SQLite (0.1 three times is 0.30000000000000004, which times 100 is past 1.5
+    hours times 20), so the test is in whole tenths: exactly 20% is within it, 20.7% past it, on
+    SQLite and PostgreSQL."""
+    from pathways.web.workspace.models import ContactLog
+    from pathways.web.workspace.reports import crossed_thresholds
+
+    first = TODAY - timedelta(days=TODAY.weekday() + 7 * 8)
+    at, over = _case(inst, "Exactly At"), _case(inst, "Just Over")
+    for week in range(7):
+        monday = first + timedelta(weeks=week)
+        if week < 3:
+            ContactLog.objects.create(case=at, week_of=monday, patient_contact_hours=Decimal("0.1"),
+                                      teaching_hours=Decimal("0.4"))  # 0.3 of 1.5 hours: 20% exactly
+        ContactLog.objects.create(case=over, week_of=monday, patient_contact_hours=Decimal("3.0"),
+                                  teaching_hours=Decimal("11.5"))  # 21 of 101.5: 20.7%
+    crossed = crossed_thresholds(inst["institution"])
+    assert [c.case.trainee_name for c in crossed] == ["Just Over"]
+    assert crossed[0].patient_hours == Decimal("21.0") and crossed[0].total_hours == Decimal("101.5")
+
+
 def test_the_dashboard_shows_only_the_institution_s_own_cases(inst):
     other = seed(secrets.token_hex(4))
     _late(_case(other, "Elsewhere Trainee"), days_ago=5)

@@ -143,18 +143,26 @@ class Crossed:
 
 def crossed_thresholds(institution) -> list[Crossed]:
     """Open cases whose incidental-contact log, in all, is past the threshold (the same test as
-    ContactReport.crossed): one query sums each case's weeks, compared here in exact decimals;
-    the highest share first."""
-    from django.db.models import DecimalField, F, Sum
+    ContactReport.crossed): one query sums each case's weeks and keeps only the cases past it, so
+    the dashboard reads a row per crossed case, not per case with a log. Hours have one decimal:
+    the test compares whole tenths of an hour, exact on SQLite's floating sums as on PostgreSQL's
+    numeric ones; the highest share first."""
+    from django.db.models import DecimalField, F, IntegerField, Sum
+    from django.db.models.functions import Cast, Round
+
+    def tenths(total):
+        return Cast(Round(total * 10), IntegerField())
 
     hours = DecimalField(max_digits=12, decimal_places=1)  # a stay of years: more than ContactLog's 5 digits
-    sums = (ContactLog.objects.filter(case__institution=institution, case__status=Case.Status.OPEN)
+    threshold = institution.incidental_threshold_pct
+    over = (ContactLog.objects.filter(case__institution=institution, case__status=Case.Status.OPEN)
             .order_by().values("case_id")
             .annotate(patient=Sum("patient_contact_hours", output_field=hours),
                       total=Sum(F("patient_contact_hours") + F("teaching_hours") + F("research_hours")
-                                + F("observation_hours"), output_field=hours)))
-    threshold = institution.incidental_threshold_pct
-    over = {r["case_id"]: r for r in sums if r["total"] and r["patient"] * 100 > r["total"] * threshold}
+                                + F("observation_hours"), output_field=hours))
+            .alias(past=tenths(F("patient")) * 100 - tenths(F("total")) * threshold, logged=tenths(F("total")))
+            .filter(logged__gt=0, past__gt=0))
+    over = {r["case_id"]: r for r in over}
     cases = Case.objects.filter(pk__in=list(over)).defer("profile", "verdict").in_bulk()
     found = [Crossed(cases[pk], over[pk]["patient"], over[pk]["total"], threshold) for pk in over if pk in cases]
     return sorted(found, key=lambda c: (-c.share_pct, c.case.trainee_name, c.case.pk))
