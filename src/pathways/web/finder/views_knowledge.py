@@ -10,6 +10,7 @@ from pathways import KNOWLEDGE_KINDS
 
 from ...present.diagram import draw_category, figure_size
 from ..engine import get_engine
+from . import figures as drawn_figures
 from . import words
 
 KIND_TITLES = {"visas": _("Visas"), "authorizations": _("State authorizations"), "pathways": _("Pathways"),
@@ -44,13 +45,15 @@ MAX_COLUMNS = 40
 
 
 def _figures(categories) -> list[dict]:
-    """Each figure with the size of its narrow and wide drawings, for the page's <picture>."""
+    """Each figure with the size of its narrow and wide drawings in the page's language, and
+    their addresses in it, for the page's <picture>."""
     engine = get_engine()
     out = []
     for c in categories:
-        drawn = engine.figure(c["id"])
-        narrow, wide = figure_size(drawn, NARROW), figure_size(drawn, WIDE)
+        drawn, said = drawn_figures.translated(engine.figure(c["id"]))
+        narrow, wide = figure_size(drawn, NARROW, said), figure_size(drawn, WIDE, said)
         out.append({"id": c["id"], "figure": c["figure"], "name": c["name"], "wide_columns": WIDE,
+                    "url": drawn_figures.address(c["id"]), "wide_url": drawn_figures.address(c["id"], f"columns={WIDE}"),
                     "narrow": {"width": narrow[0], "height": narrow[1]}, "wide": {"width": wide[0], "height": wide[1]}})
     return out
 
@@ -91,7 +94,8 @@ def knowledge_item_json(request: HttpRequest, kind: str, item_id: str) -> HttpRe
 
 
 def figure(request: HttpRequest, category: str) -> HttpResponse:
-    """The figure in rows of `?columns=` columns (1 to 40; two by default: a phone shows it whole)."""
+    """The figure in rows of `?columns=` columns (1 to 40; two by default: a phone shows it whole),
+    in the page's language."""
     found = get_engine().figure(category)
     if found is None:
         raise Http404(f"no category {category!r}")
@@ -99,11 +103,13 @@ def figure(request: HttpRequest, category: str) -> HttpResponse:
     if asked and not (asked.isdigit() and 1 <= int(asked) <= MAX_COLUMNS):
         return HttpResponse(f"columns: a whole number from 1 to {MAX_COLUMNS}", status=400,
                             content_type="text/plain; charset=utf-8")
-    return HttpResponse(draw_category(found, int(asked) if asked else NARROW), content_type="image/svg+xml; charset=utf-8")
+    drawn, said = drawn_figures.translated(found)  # in the address's language (?lang=), as the page asks for it
+    return HttpResponse(draw_category(drawn, int(asked) if asked else NARROW, said),
+                        content_type="image/svg+xml; charset=utf-8")
 
 
 def states(request: HttpRequest) -> HttpResponse:
-    """The states side by side: each one's licences and permits for physicians trained abroad."""
+    """The states side by side: each one's licenses and permits for physicians trained abroad."""
     # the states' names in the page's language; the rest is the knowledge base's (the kb filter)
     compared = [{**s, "name": words.state(s["name"])} for s in get_engine().states_compared()]
     return render(request, "finder/states.html", {"states": compared})

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ...i18n.templatetags.kb_text import kb
+from ...i18n.templatetags.kb_text import kb, ltr
 
 register = template.Library()
 
@@ -60,8 +60,24 @@ def _link(kind: str, value) -> str:
     return format_html('<a href="/knowledge/{}/{}/">{}</a>', kind, value, value)
 
 
+def _fee(fee: dict) -> dict:
+    """A fee as a person reads it: its `from` where that is the day the amount took effect, "known
+    since" that day where only the day it became known is (a notice, a law recorded), and no
+    date where the day is only the one the engine counts from (schema.Fee.from_is)."""
+    shown = {k: v for k, v in fee.items() if k != "from_is"}
+    meaning = fee.get("from_is", "effective")
+    if meaning == "stand-in":  # kept as an empty cell, in its place among the table's columns
+        shown["from"] = None
+    elif meaning == "known-since" and fee.get("from"):
+        shown["from"] = gettext("known since %(day)s") % {"day": ltr(str(fee["from"]))}
+    return shown
+
+
 def _value(value, key: str | None = None, depth: int = 0) -> str:
     kind = LINKED.get(key or "")
+    if key in ("fees", "fee"):  # a fee's dates as a person can rely on them
+        value = [_fee(v) if isinstance(v, dict) else v for v in value] if isinstance(value, list) else (
+            _fee(value) if isinstance(value, dict) else value)
     if isinstance(value, dict):
         rows = [(k, v) for k, v in value.items() if k not in SKIPPED and v not in (None, [], {}, "")]
         if not rows:
@@ -72,11 +88,12 @@ def _value(value, key: str | None = None, depth: int = 0) -> str:
         if kind and all(isinstance(v, str) for v in value):
             return mark_safe(", ".join(_link(kind, v) for v in value))
         if value and all(isinstance(v, dict) for v in value) and _flat(value):
-            keys = list(dict.fromkeys(k for v in value for k in v if k not in SKIPPED))
+            # a column with nothing in it (a fee's stand-in `from` on every row) is left out
+            keys = [k for k in dict.fromkeys(k for v in value for k in v if k not in SKIPPED)
+                    if any(v.get(k) not in (None, "", [], {}) for v in value)]
             head = format_html_join("", "<th scope=\"col\">{}</th>", ((_label(k),) for k in keys))
             body = mark_safe("".join(
-                format_html("<tr>{}</tr>", mark_safe("".join(
-                    format_html("<td>{}</td>", mark_safe(_value(v.get(k), k, depth + 1))) for k in keys)))
+                format_html("<tr>{}</tr>", mark_safe("".join(_cell(_label(k), _value(v.get(k), k, depth + 1)) for k in keys)))
                 for v in value))
             return format_html('<div class="table"><table><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>', head, body)
         return format_html("<ul>{}</ul>", mark_safe("".join(format_html("<li>{}</li>", mark_safe(_value(v, key, depth + 1))) for v in value)))
@@ -89,6 +106,14 @@ def _value(value, key: str | None = None, depth: int = 0) -> str:
     if key == "address" and isinstance(value, str) and value.startswith(("http://", "https://")):
         return format_html('<a href="{}" rel="noopener">{}</a>', value, value)
     return format_html("{}", kb(value))  # a text of the knowledge base: in the page's language where translated
+
+
+def _cell(label: str, shown: str) -> str:
+    """A table cell that names its column (a phone shows each row as a card: tables.css); an
+    empty one says nothing."""
+    if not shown:
+        return "<td></td>"
+    return format_html('<td data-label="{}">{}</td>', label, mark_safe(shown))
 
 
 def _flat(values: list[dict]) -> bool:
