@@ -41,7 +41,7 @@ def test_the_browser_s_language_is_used_when_nothing_was_chosen(client):
 def test_a_translated_page_says_english_is_authoritative_and_links_to_it(client):
     html = client.get("/interview/?lang=fr&stage=student").content.decode()
     english = re.search(r'<p class="authoritative">[^<]*<a href="([^"]+)" hreflang="en"', html)
-    assert english and "lang=" not in english.group(1) and "stage=student" in english.group(1)
+    assert english and english.group(1).endswith("lang=en") and "stage=student" in english.group(1)
     assert 'class="authoritative"' in html
     assert 'class="authoritative"' not in client.get("/interview/?lang=en").content.decode()
 
@@ -58,6 +58,22 @@ def test_every_page_offers_the_switch_and_it_keeps_the_answers(client):
     elsewhere = client.get("/language/fr/", HTTP_REFERER="https://evil.example/phish")
     assert elsewhere["Location"] == "/?lang=fr"
     assert client.get("/language/xx/").status_code == 404
+
+
+def test_english_chosen_after_french_stays_english(client):
+    """A remembered French choice (the cookie) must not answer in French the English page the
+    person just asked for, by the switch or by the "English is authoritative" link."""
+    client.get("/interview/?stage=student&lang=fr")
+    assert client.cookies["pathways_language"].value == "fr"
+    assert 'lang="fr"' in client.get("/interview/?stage=student").content.decode()  # remembered
+    back = client.get("/language/en/", HTTP_REFERER="http://testserver/interview/?stage=student&lang=fr")
+    assert back["Location"] == "/interview/?stage=student"
+    assert client.cookies["pathways_language"].value == "en"
+    assert '<html lang="en"' in client.get(back["Location"]).content.decode()
+    client.get("/interview/?stage=student&lang=fr")
+    html = client.get("/interview/?stage=student").content.decode()
+    english = re.search(r'<p class="authoritative">[^<]*<a href="([^"]+)" hreflang="en"', html).group(1)
+    assert '<html lang="en"' in client.get(english.replace("&amp;", "&")).content.decode()
 
 
 @pytest.mark.parametrize("code", LANGS)

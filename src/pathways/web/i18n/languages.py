@@ -38,17 +38,24 @@ def chosen(request) -> str:
     return translation.get_language_from_request(request, check_path=False) or settings.LANGUAGE_CODE
 
 
-def with_language(path: str, query: str, code: str) -> str:
-    """An address in another language, its other parameters kept as written."""
+def with_language(path: str, query: str, code: str, explicit: bool = False) -> str:
+    """An address in another language, its other parameters kept as written; English's without
+    `lang=` unless `explicit` (a link that must win over a remembered choice)."""
     query = _PAIR.sub("", query).lstrip("&")
-    if code != settings.LANGUAGE_CODE:
+    if code != settings.LANGUAGE_CODE or explicit:
         query = f"{query}&{PARAM}={code}" if query else f"{PARAM}={code}"
     return path + (f"?{query}" if query else "")
 
 
-def switch_url(request, code: str) -> str:
+def switch_url(request, code: str, explicit: bool = False) -> str:
     """The current page's address in another language."""
-    return with_language(request.path, request.META.get("QUERY_STRING", ""), code)
+    return with_language(request.path, request.META.get("QUERY_STRING", ""), code, explicit)
+
+
+def remember(response, code: str, secure: bool) -> None:
+    """Keep an explicit choice of language for the next pages (a cookie, a year)."""
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 86400, samesite="Lax",
+                        secure=secure, httponly=True)
 
 
 class LanguageMiddleware:
@@ -68,8 +75,7 @@ class LanguageMiddleware:
         wanted = asked(request)
         remembered = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if wanted and wanted != remembered and not request.path.startswith(ENGLISH_ONLY):
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, wanted, max_age=365 * 86400, samesite="Lax",
-                                secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+            remember(response, wanted, settings.SESSION_COOKIE_SECURE)
         translation.deactivate()
         return response
 
@@ -82,7 +88,8 @@ def context(request) -> dict:
     return {
         "lang": code, "lang_dir": "rtl" if code in RIGHT_TO_LEFT else "ltr",
         "lang_is_translation": code != settings.LANGUAGE_CODE,
-        "lang_english_url": switch_url(request, settings.LANGUAGE_CODE),
+        # with `lang=en`: a remembered French choice must not answer the English link in French
+        "lang_english_url": switch_url(request, settings.LANGUAGE_CODE, explicit=True),
         # short links (the switch view sends the person back to this page in that language)
         "lang_switch": [{"code": c, "name": names[c], "url": f"/language/{c}/", "current": c == code}
                         for c in codes()],

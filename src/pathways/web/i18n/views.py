@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .languages import codes, with_language
+from .languages import codes, remember, with_language
 
 
 def switch(request, code: str):
@@ -21,4 +22,7 @@ def switch(request, code: str):
                                            require_https=request.is_secure()):
         back = "/"
     parts = urlsplit(back)
-    return HttpResponseRedirect(with_language(parts.path or "/", parts.query, code))
+    response = HttpResponseRedirect(with_language(parts.path or "/", parts.query, code))
+    # English's address carries no `lang=`: without this, a remembered choice would answer it
+    remember(response, code, settings.SESSION_COOKIE_SECURE)
+    return response
