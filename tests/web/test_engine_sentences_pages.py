@@ -76,3 +76,9 @@ def test_reforms_and_their_parameters_read_in_the_page_s_language(client, code):
     page = _page(client, REFORMS, code)
     assert said["BPC 2113 asks three years of practice instead of four"] in page
     assert "BPC 2113 asks three years" not in page and "A California permit for supervised care" not in page
+
+
+def test_a_host_program_and_whom_it_takes_are_joined_the_language_s_way(client):
+    """French sets a (non-breaking) space before a colon; the others do not."""
+    assert "(Stanford University School of Medicine)\u00a0: Étudiants" in _page(client, f"/result/?{KAMPALA}", "fr")
+    assert "(Stanford University School of Medicine): Estudiantes" in _page(client, f"/result/?{KAMPALA}", "es")
