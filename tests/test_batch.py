@@ -98,6 +98,115 @@ def _expected(engine: Engine, line: str, number: int, day: date, state, detail: 
     return json.dumps(verdict_json(verdict, detail), ensure_ascii=False, separators=(",", ":"))
 
 
+# consular posts with published waits (NG, UG), others without; cities of the per diem tables and one
+# that no locality lists
+POSTS = ["NG", "UG", "KE", "GH", "IN", "AU", "CA", "MX", "GB", "PH"]
+CITIES = [None, "san-francisco", "oakland", "palo-alto", "irvine", "riverside", "san-diego", "davis", "fresno"]
+
+
+def _own(engine: Engine, rng) -> dict:
+    """A person of a varied batch: every fact drawn, and their own start date (ahead, past, near
+    the as-of day, before the first per diem table, after the last), length of stay (none, zero,
+    fractional, long enough to outlast every table), city and country of residence."""
+    profile = _contract(_random_profile(engine, rng))
+    if rng.random() < 0.85:
+        profile["start_date"] = (date(2024, 6, 1) + timedelta(days=int(rng.integers(0, 1400)))).isoformat()
+    else:
+        profile.pop("start_date", None)
+    weeks = [None, 0, 0.5, 1, 2.5, 4, 8, 13, 20, 26, 52, 104, 520]
+    pick = weeks[int(rng.integers(len(weeks)))]
+    if pick is None:
+        profile.pop("duration_weeks", None)
+    else:
+        profile["duration_weeks"] = pick
+    city = CITIES[int(rng.integers(len(CITIES)))]
+    if city is None:
+        profile.pop("host_city", None)
+    else:
+        profile["host_city"] = city
+    country = POSTS[int(rng.integers(len(POSTS)))]
+    if rng.random() < 0.5:
+        profile["residence_country"] = country
+    else:
+        profile.pop("residence_country", None)
+        profile["citizenships"] = [country]
+    return profile
+
+
+@pytest.fixture(scope="module")
+def own_lines(kb) -> list[str]:
+    engine = Engine(kb)
+    rng = np.random.default_rng(61)
+    return [json.dumps(_own(engine, rng)) for _ in range(300)]
+
+
+@pytest.mark.parametrize("day, state, detail", [
+    (DAYS[0], None, "summary"), (DAYS[1], "all", "summary"), (DAYS[2], None, "summary"), (DAYS[2], "all", "summary"),
+    (DAYS[0], "all", "full"), (DAYS[1], None, "full"), (DAYS[2], None, "full")])
+def test_a_varied_batch_is_composed_and_its_lines_are_the_single_finds_lines(kb, own_lines, day, state, detail):
+    """Everyone with their own dates, stay, city and post: the lines are composed from shared
+    pieces a block at a time (engine/composer.py, composer_full.py), and are still the single
+    finds' lines."""
+    from pathways.engine.batch import BatchFind
+
+    batch, single = BatchFind(Engine(kb), day, state, detail), Engine(kb)
+    out = b"".join(block for block, _ in batch.run(own_lines)).decode().split("\n")
+    assert batch.composer.failed is None and batch.composer.composed >= 0.9 * len(own_lines)  # all but shared lines
+    for number, (got, line) in enumerate(zip(out, own_lines), start=1):
+        assert got == _expected(single, line, number, day, state, detail), f"line {number}: {line}"
+
+
+@pytest.mark.parametrize("detail", ["summary", "full"])
+def test_a_long_batch_lets_go_of_what_it_keeps_and_writes_the_same_lines(kb, own_lines, monkeypatch, detail):
+    """The composer keeps pieces of text, and what it keeps by people's values, up to bounds: past
+    them it lets go of them all and makes them again (here bounds small, and blocks of 40)."""
+    from pathways.engine import batch as batches, composer, composer_full
+    from pathways.engine.batch import BatchFind
+
+    monkeypatch.setattr(batches, "BLOCK", 40)
+    monkeypatch.setattr(composer, "LIMIT", 300)
+    monkeypatch.setattr(composer, "ENTRIES", 50)
+    calls: list[str] = []
+    for owner, name in ((composer.Composer, "_reset"), (composer_full.FullComposer, "_forget_values")):
+        kept = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda self, kept=kept, name=name: (calls.append(name), kept(self))[1])
+    day = DAYS[0]
+    batch, single = BatchFind(Engine(kb), day, None, detail), Engine(kb)
+    out = b"".join(block for block, _ in batch.run(own_lines[:160])).decode().split("\n")
+    assert batch.composer.failed is None and batch.composer.composed >= 0.9 * 160
+    # let go of past the bounds, and made again (full numbers the values of the facts it shows)
+    assert calls.count("_reset") >= 2 and ("_forget_values" in calls) == (detail == "full")
+    for number, (got, line) in enumerate(zip(out, own_lines[:160]), start=1):
+        assert got == _expected(single, line, number, day, None, detail), f"line {number}: {line}"
+
+
+@pytest.mark.parametrize("detail, part", [("summary", "timeline_json"), ("summary", "_tail"), ("full", "steps_json"),
+                                          ("full", "_tail")])
+def test_a_composed_line_that_differs_sends_the_batch_back_to_the_plain_way(kb, own_lines, monkeypatch, detail, part):
+    """Should report.py come to write what the composer does not follow, the batch notices (a
+    template that cannot be cut; or the first line of a block, checked against the plain way)
+    and writes every line the plain way."""
+    from pathways.engine import composer, composer_full, composer_tail
+    from pathways.engine.batch import BatchFind
+
+    module = {"steps_json": composer_full, "_tail": composer_tail}.get(part, composer)
+    written = getattr(module, part)
+
+    def changed(p):  # the composer's report.py function writes something more than report.py's
+        found = written(p)
+        return [*found, {"note": "new"}] if isinstance(found, list) else {**found, "note": "new"}
+
+    monkeypatch.setattr(module, part, changed)
+    day = DAYS[2]
+    batch = BatchFind(Engine(kb), day, None, detail)
+    out = b"".join(block for block, _ in batch.run(own_lines[:50])).decode().split("\n")
+    assert batch.composer.failed is not None  # a template refused, or a line told apart:
+    assert ("differs from the plain one" in batch.composer.failed) == (part == "_tail")
+    single = Engine(kb)
+    for number, (got, line) in enumerate(zip(out, own_lines[:50]), start=1):
+        assert got == _expected(single, line, number, day, None, detail), f"line {number}: {line}"
+
+
 @pytest.mark.parametrize("day, detail", [(DAYS[0], "summary"), (DAYS[1], "summary"), (DAYS[2], "summary"),
                                          (DAYS[0], "full"), (DAYS[1], "full")])
 def test_batch_lines_are_the_single_finds_lines(kb, lines, day, detail):

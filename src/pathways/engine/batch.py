@@ -12,9 +12,14 @@ faster, not different:
   in full, on the values of the facts the requirements and programmes read (the line shows
   them), and in summary only on which of those are unknown (the facts to ask). Each
   profile's key is its row of those as bytes, and people with the same key share one line,
-  built once: the first of each kind is made by the builder that engine.find uses, with
-  pathway texts kept per verdict as BatchWriter does; in summary from the builder's plans
-  and costs without the rest of the verdict (brief.py).
+  built once.
+- The first of each kind is composed, for all of a block's new kinds together, from pieces
+  that people share (composer.py for summary, composer_full.py for full): a varied batch,
+  where almost no two people share a line, costs little more than one where many do. The
+  first line composed in each block is also made the plain way and compared: the builder
+  that engine.find uses, with pathway texts kept per verdict as BatchWriter does (in summary
+  from the builder's plans and costs without the rest of the verdict, brief.py). Should they
+  ever differ, or the composer fail, the plain way makes every line from then on.
 - A person with a start date is also told of policy events before it, read under the rules
   of the days they begin or end, so for them the key also holds the tests' values on those
   days.
@@ -32,6 +37,9 @@ import numpy as np
 from ..rules.nesting import too_deep
 from ..rules.profile import FieldProblem, ProfileError
 from .brief import Briefs
+from .block import Rows
+from .composer import Composer
+from .composer_full import FullComposer
 from .evaluate import evaluate
 from .jsonbytes import dumps, loads
 from .report import DETAILS, _tail, pathway_json
@@ -41,6 +49,7 @@ BLOCK = 4096  # input lines evaluated together
 WRITE = 2**20  # bytes of output joined at a time: large writes, without touching fresh memory for a whole block
 JOINED = 2**16  # a line shorter than this is kept whole; a longer one as the pathways' texts it is spliced from
 HELD = 256 * 2**20  # bytes of JSON kept for reuse; all of it is let go past this
+COMPOSED = {"summary": BLOCK, "full": 1024}  # lines composed at once (a full line is some 170 KB)
 PLANNING = ("start_date", "duration_weeks", "host_city", "desired_contact")  # and the country of residence
 
 
@@ -64,6 +73,10 @@ class BatchFind:
         self._texts: dict[int, tuple[object, bytes]] = {}  # id(pathway verdict) -> (it, its JSON)
         self._held = 0
         self._briefs = Briefs(self.builder, self.places) if detail == "summary" else None
+        try:  # the fast way (composer.py), if it can follow report.py's texts
+            self.composer = (Composer if detail == "summary" else FullComposer)(self.builder, self.places)
+        except Exception as error:
+            self.composer = _Unable(f"{type(error).__name__}: {error}")
 
     def run(self, lines: Iterable[str]) -> Iterator[tuple[bytes, int]]:
         """Blocks of output (a line for each input line that is not blank) and how many of their
@@ -84,7 +97,10 @@ class BatchFind:
     def _block(self, numbered: list[tuple[int, str]]) -> Iterator[tuple[bytes, int]]:
         out, rows, profiles, invalid = self._read_block(numbered)
         if profiles:
-            for i, key, profile in zip(rows, self._keys(profiles), profiles):
+            table, values, keys = self._keys(profiles)
+            if self.composer.failed is None:
+                self._compose(table, values, keys, profiles)
+            for i, key, profile in zip(rows, keys, profiles):
                 found = self._lines.get(key)
                 if found is None:
                     found = self._line(profile, key)
@@ -130,16 +146,47 @@ class BatchFind:
                 profiles.append(profile)
         return out, rows, profiles, invalid
 
-    def _keys(self, profiles) -> list[bytes]:
-        """Each profile's key: its row, as bytes, of everything its line depends on."""
+    def _compose(self, table: ProfileTable, values: np.ndarray, keys: list[bytes], profiles: list) -> None:
+        """The lines of the first of each new key, composed for all of them at once (composer.py);
+        the first is checked against the plain way's, which writes them all if they differ."""
+        first: dict[bytes, int] = {}
+        for i, key in enumerate(keys):
+            if key not in first and key not in self._lines:
+                first[key] = i
+        if not first:
+            return
+        rows = np.fromiter(first.values(), dtype=np.intp, count=len(first))
+        keys = list(first)
+        step = COMPOSED[self.detail]
+        for at in range(0, len(rows), step):
+            some = rows[at:at + step]
+            try:
+                lines = self.composer.lines([profiles[i] for i in some.tolist()], values[some],
+                                            Rows(table, some, self.rules, self.composer.registry))
+            except Exception as error:  # the fast way failed (composer.py): the plain way writes them
+                self.composer.failed = f"{type(error).__name__}: {error}"
+                return
+            first_one = profiles[int(some[0])]
+            plain = b"".join(self._briefs.pieces(first_one) if self._briefs else self._full(first_one)) + b"\n"
+            if plain != b"".join(lines[0][0]) or len(plain) != lines[0][1]:
+                self.composer.failed = f"a composed line differs from the plain one, for {first_one.facts!r}"
+                return
+            for key, (pieces, size) in zip(keys[at:at + step], lines):
+                self._lines[key] = (pieces, size)
+                self._held += size
+
+    def _keys(self, profiles) -> tuple[ProfileTable, np.ndarray, list[bytes]]:
+        """The profiles' table, their tests' values, and each profile's key: its row, as bytes, of
+        everything its line depends on."""
         table = ProfileTable([p.facts for p in profiles], self.checker.facts, self.checker.vocabularies)
-        parts = [evaluate_table(self.rules, table).view(np.uint8)]
+        values = evaluate_table(self.rules, table)
+        parts = [values.view(np.uint8)]
         starts = table.columns["start_date"].known
         if self._event_days and starts.any():
             for day in self._event_days:
-                values = evaluate_table(self.engine.rules(day), table)
-                values[~starts] = 0  # read only for those with a start date
-                parts.append(values.view(np.uint8))
+                then = evaluate_table(self.engine.rules(day), table)
+                then[~starts] = 0  # read only for those with a start date
+                parts.append(then.view(np.uint8))
         parts += [_bytes(table.columns[name]) for name in PLANNING]
         parts.append(_residence(table))
         if self.detail == "full":
@@ -147,7 +194,7 @@ class BatchFind:
         else:  # only whether it is known, for the facts to ask
             parts += [table.columns[name].known.view(np.uint8)[:, None] for name in self._read]
         matrix = np.ascontiguousarray(np.concatenate(parts, axis=1))
-        return matrix.view(np.dtype((np.void, matrix.shape[1]))).ravel().tolist()
+        return table, values, matrix.view(np.dtype((np.void, matrix.shape[1]))).ravel().tolist()
 
     # the first line of each kind: as a single find builds and writes it --------------------
 
@@ -179,6 +226,15 @@ class BatchFind:
             found = self._texts[id(p)] = (p, dumps(pathway_json(p, self.detail)))
             self._held += len(found[1])
         return found[1]
+
+
+class _Unable:
+    """No composer: why (every line is written the plain way)."""
+
+    composed = 0
+
+    def __init__(self, failed: str):
+        self.failed = failed
 
 
 def _whole(line: bytes) -> tuple[tuple[bytes, ...], int]:

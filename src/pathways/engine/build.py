@@ -17,7 +17,7 @@ from ..rules.messages import say
 from .compiled import CompiledPathway, PostWait, Rules
 from .costs import Costs, costs
 from .evaluate import REQUIREMENT_STATUS, Evaluation, PathwayResult
-from .plan import Plan, make_plan, timeline_warning
+from .plan import Plan, bound_memos, make_plan, timeline_warning
 from .verdict import (PathwayVerdict, ProgramVerdict, RequirementVerdict, UpcomingEvent, Verdict, WarningVerdict,
                       WouldTake, planned_step)
 
@@ -59,12 +59,27 @@ class Builder:
         # the events already announced on the rules' day, and the days they begin
         self._known = {e.id: e.starts for e in rules.schedule if e.announced is not None and e.announced <= rules.as_of}
         self._successors = set(self._known.values())
+        # the events `upcoming` can name, in the schedule's order, with whether their beginning and
+        # their end can be named, and the first `until` that reaches any (most start dates come before)
+        begin, watched = rules.as_of, []
+        for e in rules.schedule:
+            begins = e.id in self._known and begin < e.starts
+            ends = e.ends is not None and begin <= e.ends and e.ends + ONE_DAY in self._successors
+            if begins or ends:
+                watched.append((e, begins, ends))
+        self._watched = tuple(watched)
+        self._first_reached = min([e.starts for e, begins, _ in watched if begins]
+                                  + [e.ends + ONE_DAY for e, _, ends in watched if ends], default=None)
         limit = CACHE_LIMIT if cache_limit is None else cache_limit  # a batch's default; a server's smaller
+        if cache_limit is not None:
+            bound_memos(rules, cache_limit)  # and the rules' own memos (living costs, layouts) no larger
+        self._judged = _Cache(limit)  # what a pathway's verdict says whatever the plan: by its tests' values and facts
         self._requirements = _Cache(limit)
         self._plans = _Cache(limit)
         self._costs = _Cache(limit)
         self._pathways = _Cache(limit)
         self._step_lists = _Cache(limit)  # (plan, costs, steps), by the ids of the plan and costs it holds
+        self._plan_sentences = _Cache(limit)  # (plan, its timeline warning, its old waits' warnings), by the plan's id
         self._reads: dict[str, tuple] = {}
 
     # the whole evaluation -------------------------------------------------------------
@@ -92,18 +107,24 @@ class Builder:
         """Policy events already known on the day of the evaluation to begin, or to end (an
         announced event takes over the next day), after it and by `until`; for a pathway and a
         person, only those whose effects on that pathway reach the person."""
-        if until is None:
+        if until is None or self._first_reached is None or until < self._first_reached:
             return ()
-        begin, known, successors, found = self.rules.as_of, self._known, self._successors, []
-        if not known:
-            return ()
-        for e in self.rules.schedule:
+        if profile is None:
+            return self._upcoming(until, visa, pathway_id, profile)
+        memo, key = self._memo_for(profile), ("upcoming", until, visa, pathway_id)  # asked 3 times per pathway
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._upcoming(until, visa, pathway_id, profile)
+        return found
+
+    def _upcoming(self, until: date, visa: str | None, pathway_id: str | None, profile) -> tuple[UpcomingEvent, ...]:
+        found = []
+        for e, begins, ends in self._watched:
             if visa is not None and e.visas and visa not in e.visas:
                 continue
-            if e.id in known and begin < e.starts <= until and self._reaches(e, e.starts, pathway_id, profile):
+            if begins and e.starts <= until and self._reaches(e, e.starts, pathway_id, profile):
                 found.append(UpcomingEvent(e.id, e.name, e.starts, "begins", e.visas, e.text, e.citations))
-            if e.ends is not None and begin <= e.ends < until and e.ends + ONE_DAY in successors \
-                    and self._reaches(e, e.ends, pathway_id, profile):
+            if ends and e.ends < until and self._reaches(e, e.ends, pathway_id, profile):
                 found.append(UpcomingEvent(e.id, e.name, e.ends, "ends", e.visas, e.text, e.citations))
         return tuple(sorted(found, key=lambda u: u.on))
 
@@ -167,40 +188,56 @@ class Builder:
         if reads is None:
             reads = self._reads[p.id] = _reads(p)
         names, slots = reads
-        country = residence(profile)
+        memo = self._memo_for(profile)
+        planning = memo.get("planning")  # the same for each of the person's pathways
+        if planning is None:
+            planning = memo["planning"] = (profile.get("start_date"), profile.get("duration_weeks"),
+                                           profile.get("host_city"), residence(profile))
+        start, country = planning[0], planning[3]
         # everything this pathway's verdict depends on, and nothing else: its own tests' values,
         # the facts its requirements read, the planning facts
-        start = profile.get("start_date")
         reaching = tuple(u.id + u.change for u in self.upcoming(start, p.visa, p.id, profile)) if start else ()
-        key = (p.id, slots(result.values), tuple([profile.get(n) for n in names]), start,
-               profile.get("duration_weeks"), profile.get("host_city"), country, reaching)
+        judged = (p.id, slots(result.values), tuple([profile.get(n) for n in names]))
+        key = (*judged, *planning, reaching)
         found = self._pathways.get(key)
         if found is None:
-            found = self._pathways.put(key, self._build(result, profile, country))
+            found = self._pathways.put(key, self._build(result, profile, country, judged))
         return found
 
-    def _build(self, result: PathwayResult, profile, country: str | None) -> PathwayVerdict:
+    def _judge(self, result: PathwayResult, profile, key: tuple) -> tuple:
+        """What the verdict says whatever the plan (requirements, within reach, warnings of the
+        rules, what it would take, programmes), shared by everyone with the same `key`: the
+        pathway, its tests' values and the facts its requirements and programmes read."""
+        found = self._judged.get(key)
+        if found is None:
+            p, values = result.pathway, result.values
+            requirements = tuple([self._requirement(r, v, profile, values)
+                                  for r, v in zip(p.requirements, result.statuses)])
+            found = self._judged.put(key, (
+                requirements, not any(r.status == "unmet" and r.kind == "eligibility" for r in requirements),
+                tuple([WarningVerdict(w.text, w.citations) for w in result.warnings]),
+                None if result.status == "open" else _would_take(requirements, profile),
+                self._programs(p, values, profile)))
+        return found
+
+    def _build(self, result: PathwayResult, profile, country: str | None, judged: tuple) -> PathwayVerdict:
         p, values, rules = result.pathway, result.values, self.rules
-        requirements = tuple(self._requirement(r, v, profile, values) for r, v in zip(p.requirements, result.statuses))
-        reachable = not any(r.status == "unmet" and r.kind == "eligibility" for r in requirements)
+        requirements, reachable, said, would_take, programs = self._judge(result, profile, judged)
         plan = self._plan(p, values, profile.get("start_date"), country)
         cost = self._cost(p, values, profile, plan.timeline.start_date or plan.timeline.earliest_start)
         steps = self._steps(plan, cost)
-        warning = timeline_warning(plan, rules.messages)
-        warnings = [WarningVerdict(w.text, w.citations) for w in result.warnings]
+        warning, old_waits = self._sentences(plan)
+        warnings = list(said)
         warnings += [WarningVerdict(_event_sentence(rules.messages, u), u.citations, u.on)
                      for u in self.upcoming(plan.timeline.start_date, p.visa, p.id, profile)]
         closed = result.status == "blocked" and not reachable
         if warning and not closed:
             warnings.append(WarningVerdict(warning, ()))
-        warnings += [WarningVerdict(_old_wait_sentence(rules.messages, s.old_wait), s.old_wait.citations) for s in plan.steps
-                     if s.old_wait is not None]
-        programs = self._programs(p, values, profile)
+        warnings += old_waits
         return PathwayVerdict(
             p.id, p.name, p.jurisdiction, p.visa, p.visa_name, p.authorization, p.authorization_name, p.route,
             p.patient_contact, p.contact_rank, p.categories, p.summary, p.summary_citations, p.summary_sources,
-            result.status, reachable, requirements, tuple(warnings),
-            None if result.status == "open" else _would_take(requirements, profile),
+            result.status, reachable, requirements, tuple(warnings), would_take,
             steps, plan.timeline, warning, cost, p.barriers, programs)
 
     def _programs(self, p: CompiledPathway, values, profile) -> tuple[ProgramVerdict, ...]:
@@ -234,6 +271,16 @@ class Builder:
                 planned_step(s, paid.get(s.step.id), self.rules.as_of) for s in plan.steps)))
         return found[2]
 
+    def _sentences(self, plan: Plan) -> tuple[str | None, tuple[WarningVerdict, ...]]:
+        """The plan's timeline warning and the warnings of its waits over a year old, written once per plan."""
+        found = self._plan_sentences.get(id(plan))
+        if found is None or found[0] is not plan:  # the plan is kept with them, so its id is not reused
+            rules = self.rules
+            found = self._plan_sentences.put(id(plan), (plan, timeline_warning(plan, rules.messages), tuple(
+                [WarningVerdict(_old_wait_sentence(rules.messages, s.old_wait), s.old_wait.citations)
+                 for s in plan.steps if s.old_wait is not None])))
+        return found[1], found[2]
+
     def _requirement(self, r, value, profile, values) -> RequirementVerdict:
         facts = tuple([(name, profile.get(name)) for name in r.facts])
         # said where the requirement is met, a way applies (its `when` is true) and the person's
@@ -251,10 +298,12 @@ class Builder:
 
     def _plan(self, p: CompiledPathway, values, start_date: date | None, country: str | None) -> Plan:
         needed = tuple([values[s.slot] is not False for s in p.steps])
-        key = (p.id, needed, start_date, country)
+        waits: dict[str, PostWait] = self.rules.waits.get(country, {}) if country else {}
+        # people of every country whose posts' waits for this pathway's interviews are the same share
+        # its plan (the waits live as long as the rules, so their ids are not reused meanwhile)
+        key = (p.id, needed, start_date, tuple([id(waits.get(s.consular_wait)) for s in p.steps if s.consular_wait]))
         found = self._plans.get(key)
         if found is None:
-            waits: dict[str, PostWait] = self.rules.waits.get(country, {}) if country else {}
             found = self._plans.put(key, make_plan(self.rules, p.steps, values, self.rules.as_of, start_date, waits))
         return found
 

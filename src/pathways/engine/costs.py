@@ -40,7 +40,8 @@ class Costs:
     notes: tuple[str, ...] = field(default=())
 
     def total(self, bound: str, payer: str | None = None) -> float:
-        return sum(getattr(i, f"usd_{bound}") or 0 for i in self.items if payer is None or i.payer == payer)
+        name = "usd_" + bound
+        return sum([getattr(i, name) or 0 for i in self.items if payer is None or i.payer == payer])
 
     @property
     def min(self) -> float:
@@ -50,11 +51,26 @@ class Costs:
     def max(self) -> float:
         return self.total("max")
 
+    def totals(self) -> tuple[float, float, dict[str, tuple[float, float]]]:
+        """`min`, `max` and `by_payer` from one pass over the items (the same sums, in the same order)."""
+        low, high, paid = [], [], {}
+        for i in self.items:
+            least, most = i.usd_min or 0, i.usd_max or 0
+            low.append(least)
+            high.append(most)
+            found = paid.get(i.payer)
+            if found is None:
+                found = paid[i.payer] = ([], [])
+            found[0].append(least)
+            found[1].append(most)
+        return sum(low), sum(high), {p: (sum(paid[p][0]), sum(paid[p][1])) for p in ("person", "host", "either")
+                                     if p in paid}
+
     @property
     def by_payer(self) -> dict[str, tuple[float, float]]:
         """payer -> (min, max), for the payers that pay anything here."""
-        return {p: (self.total("min", p), self.total("max", p))
-                for p in ("person", "host", "either") if any(i.payer == p for i in self.items)}
+        paying = {i.payer for i in self.items}
+        return {p: (self.total("min", p), self.total("max", p)) for p in ("person", "host", "either") if p in paying}
 
     def at_step(self, step_id: str) -> float | None:
         """What the step costs at most, or None when it pays nothing."""
@@ -146,8 +162,18 @@ def _living(rules: Rules, arrive: date, nights: int, city: str | None, jurisdict
                     "person", citations, None, sources), note
 
 
+def owed_fees(rules: Rules, pathway, values) -> tuple[CostItem, ...]:
+    """`fee_items`, worked out once per pathway and answer to each of its steps' and fees' `when`:
+    everyone who owes the same fees shares the same items (and BatchWriter their texts)."""
+    owed = (pathway.id, tuple([values[s.slot] for s in pathway.steps]), tuple([values[f.slot] for f in pathway.fees]))
+    found = memo(rules, "fees").get(owed)
+    if found is None:
+        found = memo(rules, "fees")[owed] = tuple(fee_items(pathway, values))
+    return found
+
+
 def costs(rules: Rules, pathway, values, profile, arrive: date) -> Costs:
-    items = fee_items(pathway, values)
+    items = list(owed_fees(rules, pathway, values))
     notes = []
     living, note = living_item(rules, profile, arrive, pathway.jurisdiction)
     if living:

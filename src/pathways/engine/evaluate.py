@@ -56,7 +56,15 @@ class PathwayResult(NamedTuple):
     @property
     def for_others(self) -> bool:
         """Closed by who the person is (nationality, status, stage): never theirs to use."""
-        return self.unmet > 0 and any(about_who_you_are(r.origin, r.kind, r.facts) for r in self.missing("unmet"))
+        if not self.unmet:
+            return False
+        who = self.pathway.__dict__.get("_who_you_are")  # worked out once per compiled pathway
+        if who is None:
+            who = tuple(i for i, r in enumerate(self.pathway.requirements)
+                        if about_who_you_are(r.origin, r.kind, r.facts))
+            object.__setattr__(self.pathway, "_who_you_are", who)  # frozen against changes to the rules, not to this
+        statuses = self.statuses
+        return any(statuses[i] is False for i in who)
 
 
 @dataclass(frozen=True)

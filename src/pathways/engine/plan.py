@@ -143,12 +143,19 @@ MEMO_LIMIT = 50_000  # entries per memo; cleared, not grown, past it
 
 def memo(rules: Rules, name: str) -> dict:
     """A dict of what was worked out from these rules, that lives and dies with them (never
-    pickled: Rules.__reduce__ names its fields). Cleared when it grows past MEMO_LIMIT."""
+    pickled: Rules.__reduce__ names its fields). Cleared when it grows past MEMO_LIMIT, or past
+    the smaller bound `bound_memos` set."""
     found = rules.__dict__.get(name)
-    if found is None or len(found) >= MEMO_LIMIT:
+    if found is None or len(found) >= rules.__dict__.get("memo_limit", MEMO_LIMIT):
         found = {}
         object.__setattr__(rules, name, found)  # frozen against changes to the rules, not to this
     return found
+
+
+def bound_memos(rules: Rules, limit: int) -> None:
+    """Keep each memo of these rules to `limit` entries: a long-running server asked about ever
+    new people (each new start date and stay adds living costs) sets its own, smaller bound."""
+    object.__setattr__(rules, "memo_limit", min(limit, MEMO_LIMIT))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +166,9 @@ class _Layout:
     slow: float
     deciding: str | None
     critical: tuple[str, ...]
+    # per needed step, what its dated form holds whatever the start date: (step, weeks, starts,
+    # finishes, days to its typical finish, its current wait, its wait over a year old)
+    dated: tuple = ()
 
 
 def _lay_out(rules: Rules, steps: tuple[CompiledStep, ...], needed: tuple, begin: date,
@@ -199,7 +209,12 @@ def _lay_out(rules: Rules, steps: tuple[CompiledStep, ...], needed: tuple, begin
         last = timing[last][9]
     critical.reverse()
     deciding = max(critical, key=lambda i: timing[i][1].max, default=None)
-    return _Layout(tuple(timing.values()), fast, typical, slow, deciding, tuple(critical))
+    dated = []
+    for s, weeks, wait, a0, a1, a2, f0, f1, f2, _ in timing.values():
+        current = wait is not None and fresh(wait, rules.as_of)
+        dated.append((s, weeks, Span(a0, a1, a2), Span(f0, f1, f2), days(f1), wait if current else None,
+                      wait if wait is not None and not current else None))
+    return _Layout(tuple(timing.values()), fast, typical, slow, deciding, tuple(critical), tuple(dated))
 
 
 def _timeline(layout: _Layout, begin: date, start_date: date | None) -> Timeline:
@@ -215,12 +230,8 @@ def _dated(layout: _Layout, rules: Rules, begin: date, start_date: date | None) 
     timeline = _timeline(layout, begin, start_date)
     begin_by = timeline.begin_by
     anchor = begin_by if begin_by is not None and begin_by >= begin else begin
-    planned = []
-    for s, weeks, wait, a0, a1, a2, f0, f1, f2, _ in layout.timing:
-        current = wait is not None and fresh(wait, rules.as_of)
-        planned.append(PlannedStep(s, weeks, Span(a0, a1, a2), Span(f0, f1, f2), anchor + days(f1),
-                                   wait if current else None, wait if wait is not None and not current else None))
-    return Plan(tuple(planned), timeline)
+    return Plan(tuple([PlannedStep(s, weeks, starts, finishes, anchor + finish, current, old)
+                       for s, weeks, starts, finishes, finish, current, old in layout.dated]), timeline)
 
 
 def timeline_warning(plan: Plan, messages) -> str | None:

@@ -57,29 +57,44 @@ class ProfileTable:
     """Columns of profile facts, built from checked profiles' flat facts."""
 
     def __init__(self, facts: Sequence[Mapping[str, Any]], definitions: Mapping[str, Any], vocabularies: Mapping[str, frozenset]):
-        self.n = len(facts)
+        self.n = n = len(facts)
         self.columns: dict[str, Column] = {}
         self.memo: dict = {}  # bound test -> its (true, false) arrays over this table
+        # each profile's known facts, read once: the rows that know each fact, and their values
+        rows: dict[str, list[int]] = {name: [] for name in definitions}
+        given: dict[str, list] = {name: [] for name in definitions}
+        for row, f in enumerate(facts):
+            for name, v in f.items():
+                if v is not None and name in rows:
+                    rows[name].append(row)
+                    given[name].append(v)
         for name, d in definitions.items():
-            column = [f.get(name) for f in facts]
-            known = np.array([v is not None for v in column], dtype=bool)
+            at, column = np.array(rows[name], dtype=np.intp), given[name]
+            known = np.zeros(n, dtype=bool)
+            known[at] = True
             if d.type == "bool":
-                self.columns[name] = Column("bool", np.array([bool(v) for v in column], dtype=bool), known)
+                values = np.zeros(n, dtype=bool)
+                values[at] = np.array([bool(v) for v in column], dtype=bool)
+                self.columns[name] = Column("bool", values, known)
             elif d.type == "date":
-                ordinals = np.array([-1 if v is None else v.toordinal() for v in column], dtype=np.int64)
+                ordinals = np.full(n, -1, dtype=np.int64)
+                ordinals[at] = np.array([v.toordinal() for v in column], dtype=np.int64)
                 self.columns[name] = Column("date", ordinals, known)
             elif d.type == "number":
-                self.columns[name] = Column("number", np.array([np.nan if v is None else v for v in column], dtype=float), known)
+                numbers = np.full(n, np.nan, dtype=float)
+                numbers[at] = np.array(column, dtype=float)
+                self.columns[name] = Column("number", numbers, known)
             elif d.type in ("enum", "set", "codes"):
                 vocab = tuple(sorted(vocabularies[d.vocabulary] if d.vocabulary else d.values))
                 index = {v: i for i, v in enumerate(vocab)}
                 if d.type == "enum":
-                    codes = np.array([-1 if v is None else index[v] for v in column], dtype=np.int32)
+                    codes = np.full(n, -1, dtype=np.int32)
+                    codes[at] = np.array([index[v] for v in column], dtype=np.int32)
                     self.columns[name] = Column("text", codes, known, vocab)
                 else:
-                    matrix = np.zeros((self.n, len(vocab)), dtype=bool)
-                    for row, items in enumerate(column):
-                        for item in items or ():
+                    matrix = np.zeros((n, len(vocab)), dtype=bool)
+                    for row, items in zip(rows[name], column):
+                        for item in items:
                             matrix[row, index[item]] = True
                     self.columns[name] = Column("set", np.asfortranarray(matrix), known, vocab)
 
