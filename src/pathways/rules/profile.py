@@ -74,6 +74,22 @@ class ProfileChecker:
         self.vocabularies = vocabularies
         self.top = sorted({n.split(".")[0] for n in facts})
         self.host_keys = sorted(n.split(".", 1)[1] for n in facts if n.startswith(HOST + "."))
+        self._compile()
+
+    def _compile(self) -> None:
+        # per fact, a test that takes a plainly valid value at once (most of a batch's, every
+        # request's); anything else, NEXT, goes through the checks below, which say what is wrong
+        self._quick = {name: _quick(spec, self._accepted(spec) if spec.type in ("enum", "set", "codes") else None)
+                       for name, spec in self.facts.items()}
+        self._quick_host = {name.split(".", 1)[1]: (name, test) for name, test in self._quick.items()
+                            if name.startswith(HOST + ".")}
+
+    def __getstate__(self) -> dict:  # kept on disk (rules/cache.py) without the compiled tests
+        return {k: v for k, v in self.__dict__.items() if k not in ("_quick", "_quick_host")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._compile()
 
     def check(self, data: Any) -> Profile:
         if type(data) is not dict and not isinstance(data, Mapping):  # (the ABC's test is the slow one)
@@ -81,8 +97,14 @@ class ProfileChecker:
         _within_limits(data)
         problems: list[FieldProblem] = []
         flat: dict[str, Any] = {}
-        facts = self.facts
+        facts, quick = self.facts, self._quick
         for key, value in data.items():
+            test = quick.get(key) if type(key) is str else None
+            if test is not None and value is not None:
+                taken = test(value)
+                if taken is not NEXT:
+                    flat[key] = taken
+                    continue
             if key == HOST:
                 self._host(value, flat, problems)
             elif not isinstance(key, str) or key not in facts:
@@ -99,7 +121,14 @@ class ProfileChecker:
         if type(value) is not dict and not isinstance(value, Mapping):
             problems.append(FieldProblem(HOST, say(self.messages, "host-not-a-mapping", got=_kind(value), accepted=", ".join(self.host_keys))))
             return
+        quick = self._quick_host
         for key, item in value.items():
+            found = quick.get(key) if type(key) is str else None
+            if found is not None and item is not None:
+                taken = found[1](item)
+                if taken is not NEXT:
+                    flat[found[0]] = taken
+                    continue
             name = f"{HOST}.{key}"
             if name not in self.facts:
                 problems.append(FieldProblem(name, say(self.messages, "unknown-host-key", accepted=", ".join(self.host_keys))))
@@ -171,6 +200,37 @@ def _values(values: tuple[str, ...]) -> frozenset[str]:
 
 
 _CHECKS = {kind: getattr(ProfileChecker, "_" + kind) for kind in ("bool", "number", "date", "enum", "codes", "set")}
+
+NEXT = object()  # a quick test's "not plainly valid: let the full check say"
+
+
+def _quick(d: FactSpec, accepted: frozenset[str] | None):
+    """A test that gives what the full check would for a plainly valid value of `d`, else NEXT
+    (`tests/test_profile.py` checks that both agree, value by value)."""
+    if d.type == "bool":
+        return lambda v: v if v is True or v is False else NEXT
+    if d.type == "number":
+        low = float("-inf") if d.minimum is None else d.minimum
+        high = float("inf") if d.maximum is None else d.maximum
+        return lambda v: float(v) if (type(v) is int or type(v) is float) and low <= v <= high else NEXT
+    if d.type == "date":
+        return _quick_date
+    if d.type == "enum":
+        return lambda v: v if type(v) is str and v in accepted else NEXT
+    # a set or codes: a non-empty list of accepted texts (an empty one: the full check decides)
+    return lambda v: frozenset(v) if type(v) is list and v and all(type(x) is str for x in v) \
+        and accepted.issuperset(v) else NEXT
+
+
+def _quick_date(v):
+    if type(v) is str and len(v) == 10:
+        try:
+            day = date.fromisoformat(v)
+        except ValueError:
+            return NEXT
+        if EARLIEST <= day <= LATEST:
+            return day
+    return NEXT
 
 
 def _within_limits(data: Mapping) -> None:
