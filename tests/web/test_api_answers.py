@@ -99,6 +99,36 @@ def test_detail_summary_is_contract_section_4s_form(client):
             assert short["cost_usd"] == {k: v for k, v in whole["cost_usd"].items() if k != "items"}
 
 
+@pytest.mark.parametrize("held", [None, 1])  # 1 byte: the kept texts let go after every request
+def test_a_summary_is_written_without_the_whole_verdict_and_byte_for_byte_the_same(client, monkeypatch, held):
+    """?detail=summary goes through Engine.find_summary (brief.py), never Engine.find; its bytes are
+    what the writer of find's verdict gives, for people at random in every state, asked twice."""
+    from pathways.engine import core
+
+    engine, writer = _engine(), BatchWriter("summary")
+    people = _people(40, 23)
+    expected = {i: writer.encode(engine.find(profile, day, ("ca", "oh", "tn", "all")[i % 4]))
+                for i, (profile, day) in enumerate(people)}
+    if held is not None:
+        monkeypatch.setattr(core, "SERVER_BRIEFS_HELD", held)
+
+    def no_verdict(*args, **kwargs):
+        raise AssertionError("the summary built the whole verdict")
+
+    monkeypatch.setattr(type(engine), "find", no_verdict)
+    for round_ in range(2):
+        for i, (profile, day) in enumerate(people):
+            state = ("ca", "oh", "tn", "all")[i % 4]
+            response = _post(client, _contract(profile), f"?as_of={day}&state={state}&detail=summary")
+            assert response.status_code == 200, response.content[:500]
+            assert response.content == expected[i], (round_, i)
+    if held is not None:  # each day's texts were let go before each answer, not kept
+        longest = max(len(text) for text in expected.values())
+        assert all(briefs.held <= longest + 16 for briefs in engine._briefs.values())
+        most = max(len(engine.rules(day).pathways) for _, day in people)  # every state's
+        assert all(len(briefs.texts) <= most for briefs in engine._briefs.values())  # one answer's pathways
+
+
 def test_a_summary_is_smaller_than_the_full_answer(client):
     body = json.dumps({"citizenships": ["UG"], "stage": "student", "final_year": True, "start_date": "2026-09-01"})
     full, summary = _post(client, body, "?as_of=2026-03-01"), _post(client, body, "?as_of=2026-03-01&detail=summary")
