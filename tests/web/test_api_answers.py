@@ -103,20 +103,25 @@ def test_detail_summary_is_contract_section_4s_form(client):
 def test_a_summary_is_written_without_the_whole_verdict_and_byte_for_byte_the_same(client, monkeypatch, held):
     """?detail=summary goes through Engine.find_summary (brief.py), never Engine.find; its bytes are
     what the writer of find's verdict gives, for people at random in every state, asked twice."""
-    from pathways.engine import core
+    from pathways.engine import brief, core
 
     engine, writer = _engine(), BatchWriter("summary")
     people = _people(40, 23)
     expected = {i: writer.encode(engine.find(profile, day, ("ca", "oh", "tn", "all")[i % 4]))
                 for i, (profile, day) in enumerate(people)}
+    for name, fresh in (("_briefs", {}), ("_summaries", {}), ("_summaries_held", 0)):  # nothing kept from before
+        monkeypatch.setattr(engine, name, fresh)
     if held is not None:
         monkeypatch.setattr(core, "SERVER_BRIEFS_HELD", held)
+        monkeypatch.setattr(core, "SERVER_SUMMARIES_HELD", held)
 
     def no_verdict(*args, **kwargs):
         raise AssertionError("the summary built the whole verdict")
 
     monkeypatch.setattr(type(engine), "find", no_verdict)
     for round_ in range(2):
+        if round_ == 1 and held is None:  # the same questions again: answered as before, not written again
+            monkeypatch.setattr(brief.Briefs, "pieces", no_verdict)
         for i, (profile, day) in enumerate(people):
             state = ("ca", "oh", "tn", "all")[i % 4]
             response = _post(client, _contract(profile), f"?as_of={day}&state={state}&detail=summary")
@@ -127,6 +132,17 @@ def test_a_summary_is_written_without_the_whole_verdict_and_byte_for_byte_the_sa
         assert all(briefs.held <= longest + 16 for briefs in engine._briefs.values())
         most = max(len(engine.rules(day).pathways) for _, day in people)  # every state's
         assert all(len(briefs.texts) <= most for briefs in engine._briefs.values())  # one answer's pathways
+        assert len(engine._summaries) <= 1 and engine._summaries_held <= longest  # the last answer only
+
+
+def test_the_same_person_asked_about_each_state_and_day_gets_each_ones_summary(client):
+    engine, writer = _engine(), BatchWriter("summary")
+    profile, _ = _people(1, 5)[0]
+    asked = [(day, state) for day in DATES[-2:] for state in ("ca", "oh", "tn", "all")] * 2
+    answers = [_post(client, _contract(profile), f"?as_of={day}&state={state}&detail=summary").content
+               for day, state in asked]
+    assert answers == [writer.encode(engine.find(profile, day, state)) for day, state in asked]
+    assert len(set(answers)) == 8  # none answered with another's
 
 
 def test_a_summary_is_smaller_than_the_full_answer(client):

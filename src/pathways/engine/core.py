@@ -26,9 +26,12 @@ from .evaluate import Evaluation, evaluate, judge
 DATES_KEPT = 32
 
 
-# bytes of summary texts find_summary keeps per day, for a batch-like caller and for a server
-# (an engine loaded with a cache_limit): a pathway's summary text is about 700 bytes
-BRIEFS_HELD, SERVER_BRIEFS_HELD = 256 * 2**20, 4 * 2**20
+# bytes of summary texts find_summary keeps per day, and of its whole answers, for a batch-like
+# caller and for a server (an engine loaded with a cache_limit): a pathway's summary text is
+# some 700 bytes, an answer 4 KB for California. A server's worker is some 110 MB: the two
+# bounds keep what it holds of them within 5% of it.
+BRIEFS_HELD, SERVER_BRIEFS_HELD = 256 * 2**20, 3 * 2**20
+SUMMARIES_HELD, SERVER_SUMMARIES_HELD = 64 * 2**20, 2 * 2**20
 
 
 def _kept(cache: dict, key, value):
@@ -73,6 +76,8 @@ class Engine:
         self._rules: dict[date, Rules] = {}
         self._builders: dict = {}
         self._briefs: dict = {}  # (day, places) -> brief.Briefs: find_summary's texts
+        self._summaries: dict = {}  # (day, places, the profile's facts) -> find_summary's answer
+        self._summaries_held = 0  # bytes of those answers
         self._letters: dict | None = None
         self._translations: dict = {}
 
@@ -178,6 +183,23 @@ class Engine:
         (brief.py): the API's `?detail=summary` for a new person costs some 40% less."""
         day = self.as_of(None, as_of)
         places = self.jurisdictions(state)
+        profile = self._profile(data)
+        # the same question again (a page reloaded, an interview's next step) is answered as before
+        asked = (day, places, tuple(profile.facts.items()))
+        try:
+            found = self._summaries.get(asked)
+        except TypeError:  # a Profile made by hand, holding a list: not kept
+            return self._summary(profile, day, places)
+        if found is None:
+            found = self._summary(profile, day, places)
+            if self._summaries_held > (SUMMARIES_HELD if self._cache_limit is None else SERVER_SUMMARIES_HELD):
+                self._summaries.clear()  # all let go past the bound, as the builder's caches are
+                self._summaries_held = 0
+            self._summaries[asked] = found
+            self._summaries_held += len(found)
+        return found
+
+    def _summary(self, profile: Profile, day: date, places) -> bytes:
         briefs = self._briefs.get((day, places))
         if briefs is None:
             from .brief import Briefs
@@ -186,7 +208,7 @@ class Engine:
         if briefs.held > (BRIEFS_HELD if self._cache_limit is None else SERVER_BRIEFS_HELD):
             briefs.texts.clear()  # all let go past the bound, as the builder's caches are
             briefs.held = 0
-        return b"".join(briefs.pieces(self._profile(data)))
+        return b"".join(briefs.pieces(profile))
 
     def elsewhere(self, data: Any, as_of: date | None = None, state: str | None = None) -> tuple:
         """Pathways of the other states, open or within reach there (what is missing can be
