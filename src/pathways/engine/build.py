@@ -81,6 +81,7 @@ class Builder:
         self._step_lists = _Cache(limit)  # (plan, costs, steps), by the ids of the plan and costs it holds
         self._plan_sentences = _Cache(limit)  # (plan, its timeline warning, its old waits' warnings), by the plan's id
         self._reads: dict[str, tuple] = {}
+        self._used: dict[tuple, tuple] = {}  # (pathway, country) -> the ids of the waits its plan uses
 
     # the whole evaluation -------------------------------------------------------------
 
@@ -195,10 +196,11 @@ class Builder:
                                            profile.get("host_city"), residence(profile))
         start, country = planning[0], planning[3]
         # everything this pathway's verdict depends on, and nothing else: its own tests' values,
-        # the facts its requirements read, the planning facts
+        # the facts its requirements read, the planning facts (of the country, only the waits its
+        # plan uses: a pathway without a visa interview is the same from every country)
         reaching = tuple(u.id + u.change for u in self.upcoming(start, p.visa, p.id, profile)) if start else ()
         judged = (p.id, slots(result.values), tuple([profile.get(n) for n in names]))
-        key = (*judged, *planning, reaching)
+        key = (*judged, *planning[:3], self._waits_used(p, country), reaching)
         found = self._pathways.get(key)
         if found is None:
             found = self._pathways.put(key, self._build(result, profile, country, judged))
@@ -296,12 +298,21 @@ class Builder:
                 r.unverified, r.origin, route))
         return found
 
+    def _waits_used(self, p: CompiledPathway, country: str | None) -> tuple:
+        """The waits of the country's posts that the pathway's interviews use, as their ids (the
+        waits live as long as the rules, so their ids are not reused meanwhile): people of every
+        country whose waits for them are the same share its plan and verdict."""
+        found = self._used.get((p.id, country))
+        if found is None:
+            waits: dict[str, PostWait] = self.rules.waits.get(country, {}) if country else {}
+            found = self._used[(p.id, country)] = tuple([id(waits.get(s.consular_wait)) for s in p.steps
+                                                         if s.consular_wait])
+        return found
+
     def _plan(self, p: CompiledPathway, values, start_date: date | None, country: str | None) -> Plan:
         needed = tuple([values[s.slot] is not False for s in p.steps])
         waits: dict[str, PostWait] = self.rules.waits.get(country, {}) if country else {}
-        # people of every country whose posts' waits for this pathway's interviews are the same share
-        # its plan (the waits live as long as the rules, so their ids are not reused meanwhile)
-        key = (p.id, needed, start_date, tuple([id(waits.get(s.consular_wait)) for s in p.steps if s.consular_wait]))
+        key = (p.id, needed, start_date, self._waits_used(p, country))
         found = self._plans.get(key)
         if found is None:
             found = self._plans.put(key, make_plan(self.rules, p.steps, values, self.rules.as_of, start_date, waits))
