@@ -4,7 +4,7 @@ status, date and amount is the verdict's own."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from ...present.words import brief, first_sentence as _brief
@@ -187,7 +187,8 @@ def _share_of_costs(cost) -> str:
     if len(payers) == 1:
         payer = next(iter(payers))
         return f"{total}, {SUMMARY_PAYS.get(payer, payer)}"
-    return total + " (" + "; ".join(f"{words.PAYER.get(k, k).lower()}: {words.money_range(low, high)}"
+    colon = pgettext("a colon before the text it introduces", ":")  # French: a non-breaking space before it
+    return total + " (" + "; ".join(f"{words.PAYER.get(k, k).lower()}{colon} {words.money_range(low, high)}"
                                   for k, (low, high) in payers.items()) + ")"
 
 
