@@ -84,14 +84,14 @@ def test_a_host_program_and_whom_it_takes_are_joined_the_language_s_way(client):
     assert "(Stanford University School of Medicine): Estudiantes" in _page(client, f"/result/?{KAMPALA}", "es")
 
 
-LAGOS = ("desired_contact=supervised&stage=graduate&postgraduate_years=4&practice_years=2&home_license=true"
-         "&school_recognized_by_mbc=true&ecfmg_certified=false&usmle_passed=&citizenships=NG"
-         "&current_us_status=none&as_of=2026-12-01")
+LAGOS_NO_STAY = ("desired_contact=supervised&stage=graduate&postgraduate_years=4&practice_years=2&home_license=true"
+                 "&school_recognized_by_mbc=true&ecfmg_certified=false&usmle_passed=&citizenships=NG"
+                 "&current_us_status=none&as_of=2026-12-01")  # no start date, no length of stay
 
 
 def test_the_summary_s_first_day_and_payers_follow_the_language_s_colon(client):
     """"Once it is settled, and begun today: likely first day …" and "(you: $205; the host: …)"."""
-    french, spanish = _page(client, f"/result/?{LAGOS}", "fr"), _page(client, f"/result/?{LAGOS}", "es")
+    french, spanish = _page(client, f"/result/?{LAGOS_NO_STAY}", "fr"), _page(client, f"/result/?{LAGOS_NO_STAY}", "es")
     assert "en commençant aujourd'hui\u00a0: premier jour probable" in french
     assert "(vous\u00a0: $" in french and "; l'établissement d'accueil\u00a0: $" in french
     assert "(usted: $" in spanish or "(tú: $" in spanish, spanish[spanish.find("$"):][:300]
