@@ -27,10 +27,12 @@ DATES_KEPT = 32
 
 
 # bytes of summary texts find_summary keeps per day, and of its whole answers, for a batch-like
-# caller and for a server (an engine loaded with a cache_limit): a pathway's summary text is
-# some 700 bytes, an answer 4 KB for California. A server's worker is some 110 MB: the two
-# bounds keep what it holds of them within 5% of it.
-BRIEFS_HELD, SERVER_BRIEFS_HELD = 256 * 2**20, 3 * 2**20
+# caller and for a server (an engine loaded with a cache_limit). A pathway's summary text is
+# some 700 bytes but holds its costs and timeline (some 2.5 KB in all), and a server asked
+# about new people rarely writes one again (a new start date, a new timeline): it keeps few.
+# An answer is some 4 KB for California. A worker is some 110 MB: with both bounds, what it
+# holds of them stays within 4% of it (benchmarks/bench_web.py, memory).
+BRIEFS_HELD, SERVER_BRIEFS_HELD = 256 * 2**20, 256 * 2**10
 SUMMARIES_HELD, SERVER_SUMMARIES_HELD = 64 * 2**20, 2 * 2**20
 
 
