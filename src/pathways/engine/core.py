@@ -26,13 +26,13 @@ from .evaluate import Evaluation, evaluate, judge
 DATES_KEPT = 32
 
 
-# bytes of summary texts find_summary keeps per day, and of its whole answers, for a batch-like
-# caller and for a server (an engine loaded with a cache_limit). A pathway's summary text is
-# some 700 bytes but holds its costs and timeline (some 2.5 KB in all), and a server asked
-# about new people rarely writes one again (a new start date, a new timeline): it keeps few.
-# An answer is some 4 KB for California. A worker is some 110 MB: with both bounds, what it
-# holds of them stays within 4% of it (benchmarks/bench_web.py, memory).
-BRIEFS_HELD, SERVER_BRIEFS_HELD = 256 * 2**20, 256 * 2**10
+# What find_summary keeps: bytes of pathway texts written per day (brief.Briefs.held) for a
+# batch-like caller, but a server (an engine loaded with a cache_limit) keeps a number of
+# texts: each holds its costs and timeline as well (some KB in all), and what new people
+# share is shared within a few requests (the same start date or stay, from another country).
+# And bytes of whole answers (some 4 KB each for California). A worker is some 110 MB: with
+# these bounds what it holds of them stays within a few % of it (bench_web.py, memory).
+BRIEFS_HELD, SERVER_BRIEFS_KEPT = 256 * 2**20, 300
 SUMMARIES_HELD, SERVER_SUMMARIES_HELD = 64 * 2**20, 2 * 2**20
 
 
@@ -207,7 +207,7 @@ class Engine:
             from .brief import Briefs
 
             briefs = _kept(self._briefs, (day, places), Briefs(self._builder(day), places))
-        if briefs.held > (BRIEFS_HELD if self._cache_limit is None else SERVER_BRIEFS_HELD):
+        if (briefs.held > BRIEFS_HELD) if self._cache_limit is None else (len(briefs.texts) > SERVER_BRIEFS_KEPT):
             briefs.texts.clear()  # all let go past the bound, as the builder's caches are
             briefs.held = 0
         return b"".join(briefs.pieces(profile))
