@@ -90,9 +90,12 @@ LAGOS_NO_STAY = ("desired_contact=supervised&stage=graduate&postgraduate_years=4
 
 
 def test_the_summary_s_first_day_and_payers_follow_the_language_s_colon(client):
-    """"Once it is settled, and begun today: likely first day …" and "(you: $205; the host: …)"."""
+    """"Once it is settled, and begun today: likely first day …" and "(you: $205; the host: …)": French sets a
+    non-breaking space before the colon and the semicolon, Arabic has its own semicolon."""
     french, spanish = _page(client, f"/result/?{LAGOS_NO_STAY}", "fr"), _page(client, f"/result/?{LAGOS_NO_STAY}", "es")
     assert "en commençant aujourd'hui\u00a0: premier jour probable" in french
-    assert "(vous\u00a0: $" in french and "; l'établissement d'accueil\u00a0: $" in french
+    assert "(vous\u00a0: $" in french and "\u00a0; l'établissement d'accueil\u00a0: $" in french
     assert "(usted: $" in spanish or "(tú: $" in spanish, spanish[spanish.find("$"):][:300]
     assert "aujourd'hui: " not in french and "vous: $" not in french
+    arabic = _page(client, f"/result/?{LAGOS_NO_STAY}", "ar")
+    assert "\u061b " in arabic[arabic.find("$"):][:400]  # the Arabic semicolon between the payers

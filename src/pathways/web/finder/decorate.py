@@ -188,8 +188,9 @@ def _share_of_costs(cost) -> str:
         payer = next(iter(payers))
         return f"{total}, {SUMMARY_PAYS.get(payer, payer)}"
     colon = pgettext("a colon before the text it introduces", ":")  # French: a non-breaking space before it
-    return total + " (" + "; ".join(f"{words.PAYER.get(k, k).lower()}{colon} {words.money_range(low, high)}"
-                                  for k, (low, high) in payers.items()) + ")"
+    semicolon = pgettext("a semicolon between the items of a list", ";")  # ... and before this; Arabic: ؛
+    return total + " (" + f"{semicolon} ".join(f"{words.PAYER.get(k, k).lower()}{colon} {words.money_range(low, high)}"
+                                              for k, (low, high) in payers.items()) + ")"
 
 
 SUMMARY_PAYS = {"person": _("which you pay"), "host": _("which the host pays"), "either": _("which you or the host pay")}
