@@ -4,6 +4,7 @@ matched back to their templates in knowledge/messages.yaml and the reforms."""
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
@@ -99,3 +100,15 @@ def test_the_summary_s_first_day_and_payers_follow_the_language_s_colon(client):
     assert "aujourd'hui: " not in french and "vous: $" not in french
     arabic = _page(client, f"/result/?{LAGOS_NO_STAY}", "ar")
     assert "\u061b " in arabic[arabic.find("$"):][:400]  # the Arabic semicolon between the payers
+
+
+def test_an_arabic_page_keeps_its_amounts_whole_and_an_english_one_is_unchanged(client):
+    """In an Arabic sentence "$1,585" was drawn "1,585$": each amount is a left-to-right isolate there,
+    in the summary, the costs, a step's cost and a state's fees; English pages carry no isolates."""
+    for url in (f"/result/?{LAGOS_NO_STAY}", f"/result/?{KAMPALA}", "/knowledge/states/?"):
+        arabic, english = _page(client, url, "ar"), _page(client, url, "en")
+        found = list(re.finditer(r"\$[0-9][0-9,.]*", arabic))
+        assert found, url
+        bare = [arabic[max(0, m.start() - 80):m.end()] for m in found if arabic[m.start() - 1] != "\u2066"]
+        assert not bare, (url, bare)  # each amount opened as an isolate
+        assert "\u2066" not in english and re.search(r"\$[0-9]", english), url

@@ -6,7 +6,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from ...present.diagram import CONTACT_TEXT
-from ..i18n.templatetags.kb_text import kb
+from ..i18n.templatetags.kb_text import kb, ltr
 
 STATUS = {"open": _("Open"), "needs-info": _("Needs information"), "blocked": _("Blocked")}
 # Translators: a requirement's status (of a requirement: "condition" is feminine in French)
@@ -91,7 +91,8 @@ def contact(level: str) -> str:
 def money(value) -> str:
     if value is None:
         return gettext("not known")
-    return f"${value:,.0f}" if float(value).is_integer() else f"${value:,.2f}"
+    # kept whole on a right-to-left page, as dates are: in Arabic the sign went to the number's other side
+    return ltr(f"${value:,.0f}" if float(value).is_integer() else f"${value:,.2f}")
 
 
 def money_range(low, high) -> str:

@@ -26,12 +26,14 @@ def kb(text):
 
 LRI, PDI = "\u2066", "\u2069"  # left-to-right isolate, and its end
 ISO_DAY = re.compile(r"(?<![\d\u2066-])(\d{4}-\d{2}-\d{2})(?![\d\u2069-])")
+AMOUNT = re.compile(r"(?<!\u2066)(\$\d[\d,]*(?:\.\d+)?)")  # $160, $1,585, $40.50
 
 
 def _dates_ltr(text: str) -> str:
-    """Each ISO date inside a right-to-left text kept whole (see `ltr`): the engine's sentences
-    put dates inside translated words ("... في 2027-01-25")."""
-    return ISO_DAY.sub(LRI + r"\1" + PDI, text)
+    """Each ISO date and dollar amount inside a right-to-left text kept whole (see `ltr`): the
+    engine's sentences put dates inside translated words ("... في 2027-01-25"), and the sign of
+    "$160" went to the number's other side."""
+    return AMOUNT.sub(LRI + r"\1" + PDI, ISO_DAY.sub(LRI + r"\1" + PDI, text))
 
 
 @register.filter
