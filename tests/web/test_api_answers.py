@@ -179,3 +179,11 @@ def test_the_renderer_writes_dates_times_and_decimals_as_django_does():
     written = OrjsonRenderer().render(None, data, response_status=200)
     assert json.loads(written) == json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     assert b'"2026-03-01T09:30:15.123Z"' in written and "Zoë".encode() in written
+
+
+@pytest.mark.parametrize("query, field", [("state=zz", "state"), ("as_of=1800-01-01", "as_of")])
+def test_a_summary_with_a_bad_state_or_day_is_422_naming_it(client, query, field):
+    body = json.dumps({"citizenships": ["UG"], "stage": "student"})
+    response = _post(client, body, f"?detail=summary&{query}")
+    assert response.status_code == 422, response.content[:300]
+    assert [e["field"] for e in response.json()["errors"]] == [field]
