@@ -109,11 +109,11 @@ def test_a_summary_is_written_without_the_whole_verdict_and_byte_for_byte_the_sa
     people = _people(40, 23)
     expected = {i: writer.encode(engine.find(profile, day, ("ca", "oh", "tn", "all")[i % 4]))
                 for i, (profile, day) in enumerate(people)}
-    for name, fresh in (("_briefs", {}), ("_summaries", {}), ("_summaries_held", 0)):  # nothing kept from before
+    for name, fresh in (("_briefs", {}), ("_answers", {}), ("_answers_held", 0)):  # nothing kept from before
         monkeypatch.setattr(engine, name, fresh)
     if held is not None:
         monkeypatch.setattr(core, "SERVER_BRIEFS_KEPT", 0)
-        monkeypatch.setattr(core, "SERVER_SUMMARIES_HELD", held)
+        monkeypatch.setattr(core, "SERVER_ANSWERS_HELD", held)
 
     def no_verdict(*args, **kwargs):
         raise AssertionError("the summary built the whole verdict")
@@ -131,7 +131,7 @@ def test_a_summary_is_written_without_the_whole_verdict_and_byte_for_byte_the_sa
         longest = max(len(text) for text in expected.values())
         most = max(len(engine.rules(day).pathways) for _, day in people)  # every state's
         assert all(len(briefs.texts) <= most for briefs in engine._briefs.values())  # one answer's pathways
-        assert len(engine._summaries) <= 1 and engine._summaries_held <= longest  # the last answer only
+        assert len(engine._answers) <= 1 and engine._answers_held <= longest  # the last answer only
 
 
 def test_the_same_person_asked_about_each_state_and_day_gets_each_ones_summary(client):

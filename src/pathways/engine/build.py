@@ -184,6 +184,18 @@ class Builder:
     # one pathway ----------------------------------------------------------------------
 
     def pathway(self, result: PathwayResult, profile) -> PathwayVerdict:
+        judged, planning, reaching = self._keys(result, profile)
+        key = (*judged, *planning[:3], self._waits_used(result.pathway, planning[3]), reaching)
+        found = self._pathways.get(key)
+        if found is None:
+            found = self._pathways.put(key, self._build(result, profile, planning[3], judged))
+        return found
+
+    def _keys(self, result: PathwayResult, profile) -> tuple:
+        """Everything this pathway's verdict depends on, and nothing else: its own tests' values,
+        the facts its requirements read (`judged`), the planning facts (start date, stay, city,
+        country: of the country, only the waits its plan uses, `_waits_used`, so that a pathway
+        without a visa interview is the same from every country) and the events ahead that reach it."""
         p = result.pathway
         reads = self._reads.get(p.id)
         if reads is None:
@@ -194,17 +206,9 @@ class Builder:
         if planning is None:
             planning = memo["planning"] = (profile.get("start_date"), profile.get("duration_weeks"),
                                            profile.get("host_city"), residence(profile))
-        start, country = planning[0], planning[3]
-        # everything this pathway's verdict depends on, and nothing else: its own tests' values,
-        # the facts its requirements read, the planning facts (of the country, only the waits its
-        # plan uses: a pathway without a visa interview is the same from every country)
+        start = planning[0]
         reaching = tuple(u.id + u.change for u in self.upcoming(start, p.visa, p.id, profile)) if start else ()
-        judged = (p.id, slots(result.values), tuple([profile.get(n) for n in names]))
-        key = (*judged, *planning[:3], self._waits_used(p, country), reaching)
-        found = self._pathways.get(key)
-        if found is None:
-            found = self._pathways.put(key, self._build(result, profile, country, judged))
-        return found
+        return (p.id, slots(result.values), tuple([profile.get(n) for n in names])), planning, reaching
 
     def _judge(self, result: PathwayResult, profile, key: tuple) -> tuple:
         """What the verdict says whatever the plan (requirements, within reach, warnings of the

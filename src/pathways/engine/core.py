@@ -30,10 +30,14 @@ DATES_KEPT = 32
 # batch-like caller, but a server (an engine loaded with a cache_limit) keeps a number of
 # texts: each holds its costs and timeline as well (some KB in all), and what new people
 # share is shared within a few requests (the same start date or stay, from another country).
-# And bytes of whole answers (some 4 KB each for California). A worker is some 110 MB: with
-# these bounds what it holds of them stays within a few % of it (bench_web.py, memory).
+# And bytes of whole answers of both details (some 4 KB each for a summary of California, 40 KB
+# in full). A worker is some 110 MB: with these bounds what it holds of them stays within a few
+# % of it (bench_web.py, memory).
 BRIEFS_HELD, SERVER_BRIEFS_KEPT = 256 * 2**20, 300
-SUMMARIES_HELD, SERVER_SUMMARIES_HELD = 64 * 2**20, 2 * 2**20
+ANSWERS_HELD, SERVER_ANSWERS_HELD = 64 * 2**20, 2 * 2**20
+# What find_full keeps: templates of pathway texts (dated.py), some 8 KB each, per day; a kind
+# is a pathway, what its tests say, the waits its plan uses and how the start date stands.
+TEMPLATES_KEPT, SERVER_TEMPLATES_KEPT = 20_000, 400
 
 
 def _kept(cache: dict, key, value):
@@ -78,8 +82,9 @@ class Engine:
         self._rules: dict[date, Rules] = {}
         self._builders: dict = {}
         self._briefs: dict = {}  # (day, places) -> brief.Briefs: find_summary's texts
-        self._summaries: dict = {}  # (day, places, the profile's facts) -> find_summary's answer
-        self._summaries_held = 0  # bytes of those answers
+        self._fulls: dict = {}  # (day, places) -> dated.Fulls: find_full's templates
+        self._answers: dict = {}  # (detail, day, places, the profile's facts) -> find_summary's or find_full's answer
+        self._answers_held = 0  # bytes of those answers
         self._letters: dict | None = None
         self._translations: dict = {}
 
@@ -183,23 +188,42 @@ class Engine:
         """`verdict_json(find(...), "summary")` as compact UTF-8 JSON (the contract's section 4
         form, the batch's line without its newline), written without building the whole verdict
         (brief.py): the API's `?detail=summary` for a new person costs some 40% less."""
+        return self._answer("summary", data, as_of, state)
+
+    def find_full(self, data: Any, as_of: date | None = None, state: str | None = None) -> bytes:
+        """`BatchWriter("full").encode(find(...))`: the contract's section 3 as compact UTF-8 JSON,
+        a new person's dated parts filled into templates of the builder's own texts (dated.py):
+        the API's full answer for a new start date without building every plan, step and cost."""
+        return self._answer("full", data, as_of, state)
+
+    def _answer(self, detail: str, data: Any, as_of: date | None, state: str | None) -> bytes:
         day = self.as_of(None, as_of)
         places = self.jurisdictions(state)
         profile = self._profile(data)
+        write = self._summary if detail == "summary" else self._full
         # the same question again (a page reloaded, an interview's next step) is answered as before
-        asked = (day, places, tuple(profile.facts.items()))
+        asked = (detail, day, places, tuple(profile.facts.items()))
         try:
-            found = self._summaries.get(asked)
+            found = self._answers.get(asked)
         except TypeError:  # a Profile made by hand, holding a list: not kept
-            return self._summary(profile, day, places)
+            return write(profile, day, places)
         if found is None:
-            found = self._summary(profile, day, places)
-            if self._summaries_held > (SUMMARIES_HELD if self._cache_limit is None else SERVER_SUMMARIES_HELD):
-                self._summaries.clear()  # all let go past the bound, as the builder's caches are
-                self._summaries_held = 0
-            self._summaries[asked] = found
-            self._summaries_held += len(found)
+            found = write(profile, day, places)
+            if self._answers_held > (ANSWERS_HELD if self._cache_limit is None else SERVER_ANSWERS_HELD):
+                self._answers.clear()  # all let go past the bound, as the builder's caches are
+                self._answers_held = 0
+            self._answers[asked] = found
+            self._answers_held += len(found)
         return found
+
+    def _full(self, profile: Profile, day: date, places) -> bytes:
+        fulls = self._fulls.get((day, places))
+        if fulls is None:
+            from .dated import Fulls
+
+            kept = TEMPLATES_KEPT if self._cache_limit is None else SERVER_TEMPLATES_KEPT
+            fulls = _kept(self._fulls, (day, places), Fulls(self._builder(day), places, kept))
+        return fulls.answer(profile)
 
     def _summary(self, profile: Profile, day: date, places) -> bytes:
         briefs = self._briefs.get((day, places))

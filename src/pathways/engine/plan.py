@@ -51,6 +51,8 @@ class PlannedStep:
     due: date  # the last day to finish it for the typical plan to meet the start date (never before as_of)
     wait: PostWait | None = None  # the published wait it uses, if any (a fresh one)
     old_wait: PostWait | None = None  # a post's figure over a year old: counted only as the slow case
+    start_on: date | None = None  # the typical plan's days to start it and to have it done (work begun on the
+    done_by: date | None = None  # plan's first day): the layout's, whatever the start date
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +169,8 @@ class _Layout:
     deciding: str | None
     critical: tuple[str, ...]
     # per needed step, what its dated form holds whatever the start date: (step, weeks, starts,
-    # finishes, days to its typical finish, its current wait, its wait over a year old)
+    # finishes, days to its typical finish, its current wait, its wait over a year old, the
+    # typical plan's days to start it and to have it done)
     dated: tuple = ()
 
 
@@ -212,8 +215,9 @@ def _lay_out(rules: Rules, steps: tuple[CompiledStep, ...], needed: tuple, begin
     dated = []
     for s, weeks, wait, a0, a1, a2, f0, f1, f2, _ in timing.values():
         current = wait is not None and fresh(wait, rules.as_of)
-        dated.append((s, weeks, Span(a0, a1, a2), Span(f0, f1, f2), days(f1), wait if current else None,
-                      wait if wait is not None and not current else None))
+        finish = days(f1)
+        dated.append((s, weeks, Span(a0, a1, a2), Span(f0, f1, f2), finish, wait if current else None,
+                      wait if wait is not None and not current else None, begin + days(a1), begin + finish))
     return _Layout(tuple(timing.values()), fast, typical, slow, deciding, tuple(critical), tuple(dated))
 
 
@@ -230,8 +234,8 @@ def _dated(layout: _Layout, rules: Rules, begin: date, start_date: date | None) 
     timeline = _timeline(layout, begin, start_date)
     begin_by = timeline.begin_by
     anchor = begin_by if begin_by is not None and begin_by >= begin else begin
-    return Plan(tuple([PlannedStep(s, weeks, starts, finishes, anchor + finish, current, old)
-                       for s, weeks, starts, finishes, finish, current, old in layout.dated]), timeline)
+    return Plan(tuple([PlannedStep(s, weeks, starts, finishes, anchor + finish, current, old, start_on, done_by)
+                       for s, weeks, starts, finishes, finish, current, old, start_on, done_by in layout.dated]), timeline)
 
 
 def timeline_warning(plan: Plan, messages) -> str | None:

@@ -196,6 +196,8 @@ class Summary:
 def planned_step(p: PlannedStep, paid: float | None, begin: date) -> Step:
     """A planned step as the verdict gives it; `paid`: what it costs at most (None: nothing)."""
     s = p.step
+    start_on, done_by = p.start_on, p.done_by
+    if start_on is None:  # a step planned outside plan.py's layouts
+        start_on, done_by = begin + days(p.starts.typical), begin + days(p.finishes.typical)
     return Step(s.id, s.text, s.actor, p.weeks, s.after, paid, s.citations, s.source_ids,
-                s.blocks_start, p.starts, p.finishes, begin + days(p.starts.typical), begin + days(p.finishes.typical),
-                p.due, p.wait.post if p.wait else None)
+                s.blocks_start, p.starts, p.finishes, start_on, done_by, p.due, p.wait.post if p.wait else None)

@@ -4,9 +4,7 @@
 encoder (Django's format: milliseconds, "Z" for UTC), as do the types orjson does not know
 (lazy translations, decimals, pydantic models), so only the speed changes.
 
-`evaluation` writes an evaluation for POST /evaluate from the engine's BatchWriter: each
-pathway's text is written once per distinct verdict object (the engine shares one between
-everyone its verdict is the same for) and spliced into the answer, and the answer goes out
+`json_answer` sends what the engine wrote for POST /evaluate (Engine.find_full, find_summary)
 as it is, not through ninja's response validation (a pydantic pass over 40-100 KB of dicts).
 """
 
@@ -17,16 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
-from pathways import DETAILS, BatchWriter, Verdict, json_bytes
+from pathways import json_bytes
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 
-# Per worker process and detail: pathway texts kept (a full one is about 10 KB and holds its
-# verdict object); all dropped past the bound, so they take at most ~5 MB of a worker's memory
-# whatever it is asked. The people asked about again and again fit: the same profile sent
-# twice, and pathways whose verdict is the same for everyone of a category.
-CACHED_PATHWAYS = 512
-_WRITERS = {detail: BatchWriter(detail, max_cached=CACHED_PATHWAYS) for detail in DETAILS}
 _ENCODER = NinjaJSONEncoder()
 
 
@@ -35,11 +27,6 @@ class OrjsonRenderer(BaseRenderer):
 
     def render(self, request: HttpRequest, data, *, response_status: int) -> bytes:
         return json_bytes(data, default=_ENCODER.default, option=orjson.OPT_PASSTHROUGH_DATETIME)
-
-
-def evaluation(verdict: Verdict, detail: str) -> HttpResponse:
-    """The evaluation as the contract's JSON (section 3, or section 4's summary form)."""
-    return json_answer(_WRITERS[detail].encode(verdict))
 
 
 def json_answer(body: bytes) -> HttpResponse:

@@ -19,7 +19,7 @@ from ninja.parser import Parser
 from pathways import DETAILS, KNOWLEDGE_KINDS, ProfileError
 from pathways import loads_json
 from ..engine import get_engine
-from .render import OrjsonRenderer, evaluation, json_answer
+from .render import OrjsonRenderer, json_answer
 
 
 class BoundedParser(Parser):
@@ -162,9 +162,11 @@ def evaluate(request: HttpRequest,
     if isinstance(checked, ProfileError):
         return Status(422, _problems(checked))
     try:
-        if detail == "summary":  # written without building the whole verdict
-            return json_answer(get_engine().find_summary(checked, as_of, state))
-        return evaluation(get_engine().find(checked, as_of, state), detail)  # written once, not validated again
+        # written by the engine without building the whole verdict, and sent as it is (not validated again)
+        engine = get_engine()
+        if detail == "summary":
+            return json_answer(engine.find_summary(checked, as_of, state))
+        return json_answer(engine.find_full(checked, as_of, state))
     except ProfileError as error:  # an as_of outside the contract's dates, an unknown state
         return Status(422, _problems(error))
 

@@ -1,0 +1,133 @@
+"""Engine.find_full: a person's full answer from dated templates (engine/dated.py, issue 16).
+
+The answer must be, byte for byte, what BatchWriter writes of `Engine.find`'s verdict (the API's
+full answer before). People drawn at random are asked about with other start dates, stays and
+cities, so that most pathways are written from a template of their kind filled with the person's
+own days, amounts and judged parts; in every state and on days with and without events ahead. A
+template that does not give the builder's text is never used; a known kind is answered without
+building the pathway's verdict; what is kept stays within its bound.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from pathways import BatchWriter, Engine, ProfileError
+from pathways.engine import core, dated
+from pathways.engine.build import Builder
+from pathways.rules.profile import Profile
+
+from .test_properties import _random_profile
+
+DAYS = [date(2025, 10, 1), date(2025, 12, 20), date(2026, 3, 1), date(2026, 12, 7)]
+STATES = ("ca", "oh", "tn", "all")
+
+
+def _people(engine, count: int, seed: int) -> list:
+    """`count` people drawn at random, each asked about again with other start dates, stays and cities."""
+    rng, found = np.random.default_rng(seed), []
+    cities = sorted(engine.kb.facts["host_city"].values)
+    while len(found) < count:
+        try:
+            base = engine.check(Profile(_random_profile(engine, rng)).to_contract()).to_contract()
+        except ProfileError:
+            continue
+        for _ in range(5):
+            person = dict(base)
+            person["start_date"] = (date(2025, 6, 1) + timedelta(days=int(rng.integers(0, 1800)))).isoformat()
+            if rng.random() < 0.8:
+                person["duration_weeks"] = int(rng.integers(1, 60))
+            else:
+                person.pop("duration_weeks", None)
+            if cities and rng.random() < 0.3:
+                person["host_city"] = str(rng.choice(cities))
+            try:
+                found.append(engine.check(person))
+            except ProfileError:  # a stay the person's other answers refuse: drawn again
+                continue
+    return found
+
+
+@pytest.fixture(scope="module")
+def server_engine(kb):
+    return Engine(kb, cache_limit=1000)
+
+
+def _asked(people):
+    """Each person's five variants on one day, in one state; people in turn on every day and state."""
+    return [(profile, DAYS[(i // 5) % len(DAYS)], STATES[(i // 20) % len(STATES)]) for i, profile in enumerate(people)]
+
+
+def test_the_full_answer_is_the_writers_text_of_the_verdict_byte_for_byte(server_engine, monkeypatch):
+    engine, writer = server_engine, BatchWriter("full")
+    monkeypatch.setattr(engine, "_fulls", {})
+    monkeypatch.setattr(engine, "_answers", {})
+    filled = []
+    real_fills = dated._fills
+    monkeypatch.setattr(dated, "_fills", lambda *a: filled.append(1) or real_fills(*a))
+    written = 0
+    for profile, day, state in _asked(_people(engine, 300, 16)):
+        answer = engine.find_full(profile, day, state)
+        assert answer == writer.encode(engine.find(profile, day, state)), (profile.to_contract(), day, state)
+        written += answer.count(b'"critical_path"')  # one per pathway's text (its timeline's)
+    templates = [t for f in engine._fulls.values() for t in f.templates.values()]
+    assert templates and all(t is not dated._NO_TEMPLATE for t in templates)
+    # a third of the pathways' texts were written from a template of their kind, not built (a template
+    # made is filled once, to check it)
+    assert len(filled) - len(templates) > written // 3, (len(filled), len(templates), written)
+
+
+def test_people_without_a_start_date_get_the_builders_answer(server_engine):
+    engine, writer = server_engine, BatchWriter("full")
+    for profile in _people(engine, 10, 3)[::5]:
+        person = engine.check({k: v for k, v in profile.to_contract().items() if k != "start_date"})
+        assert engine.find_full(person) == writer.encode(engine.find(person))
+
+
+def test_a_template_that_does_not_give_the_builders_text_is_never_used(kb, monkeypatch):
+    engine, writer = Engine(kb, cache_limit=1000), BatchWriter("full")
+    real_fills = dated._fills
+
+    def one_day_late(shape, rules, timeline, fees, item):  # every due day written a day late
+        fills = real_fills(shape, rules, timeline, fees, item)
+        late = [dated._iso(date.fromisoformat(f.decode().strip('"')) + timedelta(days=1)) for f in fills[-len(shape.dues):]]
+        return fills[:len(fills) - len(shape.dues)] + late if shape.dues else fills
+
+    monkeypatch.setattr(dated, "_fills", one_day_late)
+    for profile, day, state in _asked(_people(engine, 40, 7)):
+        assert engine.find_full(profile, day, state) == writer.encode(engine.find(profile, day, state))
+    kinds = [t for f in engine._fulls.values() for t in f.templates.values()]
+    assert kinds and any(t is dated._NO_TEMPLATE for t in kinds)  # those with steps: refused, built every time
+
+
+def test_a_new_person_of_a_known_kind_is_answered_without_building_a_verdict(kb, monkeypatch):
+    engine, writer = Engine(kb, cache_limit=1000), BatchWriter("full")
+    base = {"citizenships": ["UG"], "stage": "student", "final_year": True, "school_recognized_by_mbc": True,
+            "current_us_status": "none", "host": {"dean_approved_elective": True}, "desired_contact": "supervised"}
+    first = engine.check({**base, "start_date": "2027-09-01", "duration_weeks": 8})
+    engine.find_full(first, DAYS[-1])  # the kinds' templates: made from this person's verdicts
+    people = [engine.check({**base, "start_date": (date(2027, 9, 2) + timedelta(days=n)).isoformat(),
+                            "duration_weeks": 8 + n % 3}) for n in range(0, 40, 7)]
+    expected = [writer.encode(engine.find(p, DAYS[-1])) for p in people]
+
+    def no_verdict(*args, **kwargs):
+        raise AssertionError("a pathway's verdict was built")
+
+    monkeypatch.setattr(Builder, "pathway", no_verdict)
+    monkeypatch.setattr(Builder, "_build", no_verdict)
+    for person, text in zip(people, expected):
+        assert engine.find_full(person, DAYS[-1]) == text
+
+
+def test_what_find_full_keeps_stays_within_its_bound(kb, monkeypatch):
+    engine, writer = Engine(kb, cache_limit=1000), BatchWriter("full")
+    monkeypatch.setattr(core, "SERVER_TEMPLATES_KEPT", 3)
+    monkeypatch.setattr(core, "SERVER_ANSWERS_HELD", 1)
+    for profile, day, state in _asked(_people(engine, 20, 11)):
+        assert engine.find_full(profile, day, state) == writer.encode(engine.find(profile, day, state))
+        for fulls in engine._fulls.values():
+            assert len(fulls.templates) <= 3 + len(engine.rules(day).pathways)  # let go, then one answer's kinds
+            assert len(fulls.parts) <= 3 * 3 + 3 * len(engine.rules(day).pathways)
