@@ -101,7 +101,7 @@ def fee_items(pathway, values) -> list[CostItem]:
 
 def _table(rules: Rules, day: date, jurisdiction: str) -> PerDiem | None:
     """The state's rates in force that day, else the latest published before it."""
-    tables = [t for t in rules.per_diem if t.jurisdiction == jurisdiction]
+    tables = _tables(rules, jurisdiction)
     earlier = [t for t in tables if t.start <= day]
     current = [t for t in earlier if day <= t.end]
     return (current or earlier or [None])[-1] if tables else None
@@ -125,14 +125,43 @@ def living_item(rules: Rules, profile, arrive: date, jurisdiction: str = "ca") -
 def _nights(rules: Rules, arrive: date, nights: int, jurisdiction: str):
     """(table, month index, nights) in the order of the stay, a stretch at a time: the table and
     the month's rates hold from one month's start or a table's start or end to the next."""
-    tables = [t for t in rules.per_diem if t.jurisdiction == jurisdiction]
-    edges = sorted({t.start for t in tables} | {t.end + timedelta(days=1) for t in tables})
+    edges = _edges(rules, jurisdiction)
     day, leave = arrive, arrive + timedelta(days=nights)
     while day < leave:
         month_end = date(day.year + day.month // 12, day.month % 12 + 1, 1)
         until = min([leave, month_end] + [e for e in edges if e > day][:1])
         yield _table(rules, day, jurisdiction), (day.month - 10) % 12, (until - day).days  # October first
         day = until
+
+
+def _tables(rules: Rules, jurisdiction: str) -> list[PerDiem]:
+    """A state's rate tables, listed once per rules."""
+    tables = memo(rules, "per_diem_tables")
+    found = tables.get(jurisdiction)
+    if found is None:
+        found = tables[jurisdiction] = [t for t in rules.per_diem if t.jurisdiction == jurisdiction]
+    return found
+
+
+def _edges(rules: Rules, jurisdiction: str) -> list[date]:
+    """The days on which a state's rate tables begin, or end the day before: worked out once per rules."""
+    edges = memo(rules, "per_diem_edges")
+    found = edges.get(jurisdiction)
+    if found is None:
+        tables = _tables(rules, jurisdiction)
+        found = edges[jurisdiction] = sorted({t.start for t in tables} | {t.end + timedelta(days=1) for t in tables})
+    return found
+
+
+def _rates(rules: Rules, table: PerDiem, month: int, city: str | None) -> list[tuple[str, float]]:
+    """(locality, a night's lodging and meals) of a table's month, for the city or every locality."""
+    rates = memo(rules, "per_diem_rates")
+    key = (table.id, month, city)
+    found = rates.get(key)
+    if found is None:
+        found = rates[key] = [(locality.id, locality.lodging_by_month[month] + locality.meals)
+                              for locality in table.localities if city is None or city in locality.cities]
+    return found
 
 
 def _living(rules: Rules, arrive: date, nights: int, city: str | None, jurisdiction: str):
@@ -146,9 +175,8 @@ def _living(rules: Rules, arrive: date, nights: int, city: str | None, jurisdict
         counts[(table.id, month)] = counts.get((table.id, month), 0) + count
     totals: dict[str, float] = {}
     for (table_id, month), count in counts.items():
-        for locality in used[table_id].localities:
-            if city is None or city in locality.cities:
-                totals[locality.id] = totals.get(locality.id, 0.0) + count * (locality.lodging_by_month[month] + locality.meals)
+        for locality, rate in _rates(rules, used[table_id], month, city):
+            totals[locality] = totals.get(locality, 0.0) + count * rate
     if not totals:
         return None, say(rules.messages, "living-costs-no-locality", city=rules.city_names.get(city, city))
     citations = tuple(dict.fromkeys(c for t in used.values() for c in t.citations))
@@ -173,14 +201,28 @@ def owed_fees(rules: Rules, pathway, values) -> tuple[CostItem, ...]:
 
 
 def costs(rules: Rules, pathway, values, profile, arrive: date) -> Costs:
-    items = list(owed_fees(rules, pathway, values))
-    notes = []
+    fees = owed_fees(rules, pathway, values)
     living, note = living_item(rules, profile, arrive, pathway.jurisdiction)
-    if living:
-        items.append(living)
-    if note:
-        notes.append(note)
-    unset = [i for i in items if i.usd_max is None]
+    items = (*fees, living) if living else fees
+    notes = [note] if note else []
+    if living is not None and living.usd_max is None:  # (the stay's costs are always added up)
+        unset = _unset_note(rules, items)
+    else:
+        unset = _unset_fees_note(rules, fees)
     if unset:
-        notes.append(say(rules.messages, "fees-not-collected", fees=", ".join(sorted({i.id for i in unset}))))
-    return Costs(tuple(items), tuple(notes))
+        notes.append(unset)
+    return Costs(items, tuple(notes))
+
+
+def _unset_fees_note(rules: Rules, fees: tuple[CostItem, ...]) -> str | None:
+    """`_unset_note` of owed fees, said once per fees (owed_fees shares them)."""
+    said = memo(rules, "unset_fees")
+    found = said.get(id(fees))
+    if found is None or found[0] is not fees:  # kept with them, so that their id is not reused
+        found = said[id(fees)] = (fees, _unset_note(rules, fees))
+    return found[1]
+
+
+def _unset_note(rules: Rules, items) -> str | None:
+    unset = [i for i in items if i.usd_max is None]
+    return say(rules.messages, "fees-not-collected", fees=", ".join(sorted({i.id for i in unset}))) if unset else None

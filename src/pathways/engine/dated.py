@@ -205,12 +205,23 @@ def _fills(shape: _Shape, rules, timeline, fees: tuple, item) -> list:
         amounts += by_payer[payer]
     if item is not None:
         amounts += (item.usd, item.usd_min, item.usd_max)
-    anchor = timeline.begin if timeline.late else timeline.begin_by
+    anchor = (timeline.begin if timeline.late else timeline.begin_by).toordinal()
     fills = [b"", b"", b"", _iso(timeline.start_date), _iso(timeline.begin_by), _iso(timeline.begin_by_safe), warning,
              b"" if item is None else json_bytes(item.text)]
     fills += [orjson.dumps(_value(x)) for x in amounts]
-    fills += [_iso(anchor + timedelta(days=n)) for n in shape.dues]
+    isos = _ISOS
+    fills += [isos.get(anchor + n) or _iso_of(anchor + n) for n in shape.dues]
     return fills
+
+
+_ISOS: dict[int, bytes] = {}  # a day's number -> its JSON text (a plan's due days fall within some years)
+
+
+def _iso_of(ordinal: int) -> bytes:
+    if len(_ISOS) > 100_000:
+        _ISOS.clear()
+    found = _ISOS[ordinal] = _iso(date.fromordinal(ordinal))
+    return found
 
 
 def _iso(day: date) -> bytes:
