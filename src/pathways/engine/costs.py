@@ -78,6 +78,16 @@ class Costs:
         return sum(paid) if paid else None
 
 
+def totals_with(totals: tuple, item: CostItem) -> tuple[float, float, dict[str, tuple[float, float]]]:
+    """`Costs(items + (item,)).totals()` from `Costs(items).totals()`: the item's amounts added last,
+    as sum() adds them one after the other (up to Python 3.11, sentinels.NAIVE_SUM: 3.12 compensates)."""
+    least, most, paid = totals
+    low, high = item.usd_min or 0, item.usd_max or 0
+    payer = paid.get(item.payer, (0, 0))
+    paid = {**paid, item.payer: (payer[0] + low, payer[1] + high)}
+    return least + low, most + high, {p: paid[p] for p in ("person", "host", "either") if p in paid}
+
+
 def fee_items(pathway, values) -> list[CostItem]:
     by_id: dict[str, list] = {}
     for fee in pathway.fees:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import orjson
@@ -31,12 +32,12 @@ import orjson
 from ..rules.jsontext import json_bytes
 from .brief import _Verdict
 from .build import residence
-from .costs import Costs, living_item, owed_fees
+from .costs import Costs, living_item, owed_fees, totals_with
 from .evaluate import evaluate
 from .plan import Plan, make_timeline, timeline_warning
 from .report import BatchWriter, _programs_json, _requirements_json, _tail, _value, _would_take_json, pathway_json
 from .composer_full import _Item, _cut_all
-from .sentinels import TemplateError, _Sums
+from .sentinels import NAIVE_SUM, TemplateError, _Sums
 from .verdict import ProgramVerdict, RequirementVerdict, WarningVerdict, WouldTake
 
 # sentinels: days, amounts and texts no real verdict holds, written where a person's own go
@@ -115,7 +116,7 @@ class Fulls:
         if would_take is not None:
             fills[WOULD_TAKE] = self._text(WOULD_TAKE, would_take, _would_take_json)
         fills[PROGRAMS] = self._text(PROGRAMS, programs, _programs_json)
-        return near, b"".join([t if type(t) is bytes else fills[t] for t in template])
+        return near, template.text(fills)
 
     def _text(self, slot: int, part, write) -> bytes:
         """A judged part's text, kept with the part (so that its id is not reused meanwhile)."""
@@ -129,17 +130,32 @@ class Fulls:
         p, values, rules = result.pathway, result.values, self.rules
         try:
             shape = _Shape(verdict, self.builder._plan(p, values, start, country), item)
-            template = _cut_all(json_bytes(pathway_json(shape.standin(), "full")), shape.marks())
+            template = _Template(_cut_all(json_bytes(pathway_json(shape.standin(), "full")), shape.marks()))
             fills = _fills(shape, rules, verdict.timeline, owed_fees(rules, p, values), item)
             fills[REQUIREMENTS] = json_bytes(_requirements_json(verdict.requirements))
             fills[WOULD_TAKE] = b"" if verdict.would_take is None else json_bytes(_would_take_json(verdict.would_take))
             fills[PROGRAMS] = json_bytes(_programs_json(verdict.programs))
-            if b"".join([t if type(t) is bytes else fills[t] for t in template]) != json_bytes(
-                    pathway_json(verdict, "full")):
+            if template.text(fills) != json_bytes(pathway_json(verdict, "full")):
                 raise TemplateError(f"{p.id}: the template does not give the builder's text")
         except TemplateError:
             return _NO_TEMPLATE
         return template, shape
+
+
+class _Template:
+    """A text cut at its slots (sentinels._cut's pieces: text, slot, text, ..., text), filled by slot."""
+
+    def __init__(self, pieces: tuple):
+        self.texts, slots = pieces[0::2], pieces[1::2]
+        self.size = len(pieces)
+        self.values = (lambda fills: ()) if not slots else (
+            itemgetter(*slots) if len(slots) > 1 else (lambda fills, at=slots[0]: (fills[at],)))
+
+    def text(self, fills: list) -> bytes:
+        out = [b""] * self.size
+        out[0::2] = self.texts
+        out[1::2] = self.values(fills)
+        return b"".join(out)
 
 
 class _Shape:
@@ -159,6 +175,8 @@ class _Shape:
         anchor = t.begin if t.late else t.begin_by
         self.dues = tuple([(s.due - anchor).days for s in verdict.steps])
         self.payers = tuple(cost.totals()[2])
+        fees = cost.items[:-1] if item is not None else cost.items
+        self.fee_totals = Costs(fees).totals() if NAIVE_SUM else None  # the same for everyone of the kind
         self.amounts = 2 + 2 * len(self.payers) + (0 if item is None else 3)
 
     def standin(self):
@@ -199,7 +217,10 @@ def _fills(shape: _Shape, rules, timeline, fees: tuple, item) -> list:
     warning = b""
     if shape.warned:
         warning = json_bytes(timeline_warning(Plan(shape.plan_steps, timeline), rules.messages))
-    least, most, by_payer = Costs(fees if item is None else (*fees, item)).totals()
+    if shape.fee_totals is None:
+        least, most, by_payer = Costs(fees if item is None else (*fees, item)).totals()
+    else:  # the kind's fees' totals, the stay's amounts added
+        least, most, by_payer = shape.fee_totals if item is None else totals_with(shape.fee_totals, item)
     amounts = [least, most]
     for payer in shape.payers:
         amounts += by_payer[payer]
@@ -208,10 +229,21 @@ def _fills(shape: _Shape, rules, timeline, fees: tuple, item) -> list:
     anchor = (timeline.begin if timeline.late else timeline.begin_by).toordinal()
     fills = [b"", b"", b"", _iso(timeline.start_date), _iso(timeline.begin_by), _iso(timeline.begin_by_safe), warning,
              b"" if item is None else json_bytes(item.text)]
-    fills += [orjson.dumps(_value(x)) for x in amounts]
+    numbers = _NUMBERS
+    fills += [numbers.get(x) or _number(x) for x in amounts]
     isos = _ISOS
     fills += [isos.get(anchor + n) or _iso_of(anchor + n) for n in shape.dues]
     return fills
+
+
+_NUMBERS: dict = {}  # an amount -> its JSON text (fees and their sums repeat from person to person)
+
+
+def _number(x) -> bytes:
+    if len(_NUMBERS) > 100_000:
+        _NUMBERS.clear()
+    found = _NUMBERS[x] = orjson.dumps(_value(x))
+    return found
 
 
 _ISOS: dict[int, bytes] = {}  # a day's number -> its JSON text (a plan's due days fall within some years)
