@@ -1,7 +1,7 @@
-"""Engine.find_full: a person's full answer from dated templates (engine/dated.py, issue 16).
+"""Engine.find_full and find_summary: a person's answer from dated templates (engine/dated.py, issue 16).
 
-The answer must be, byte for byte, what BatchWriter writes of `Engine.find`'s verdict (the API's
-full answer before). People drawn at random are asked about with other start dates, stays and
+The answer must be, byte for byte, what BatchWriter writes of `Engine.find`'s verdict at that
+detail (the API's answer before). People drawn at random are asked about with other start dates, stays and
 cities, so that most pathways are written from a template of their kind filled with the person's
 own days, amounts and judged parts; in every state and on days with and without events ahead. A
 template that does not give the builder's text is never used; a known kind is answered without
@@ -61,20 +61,21 @@ def _asked(people):
     return [(profile, DAYS[(i // 5) % len(DAYS)], STATES[(i // 20) % len(STATES)]) for i, profile in enumerate(people)]
 
 
-def test_the_full_answer_is_the_writers_text_of_the_verdict_byte_for_byte(server_engine, monkeypatch):
-    engine, writer = server_engine, BatchWriter("full")
-    monkeypatch.setattr(engine, "_fulls", {})
+def test_the_answer_is_the_writers_text_of_the_verdict_byte_for_byte(server_engine, monkeypatch):
+    engine, writer, short = server_engine, BatchWriter("full"), BatchWriter("summary")
+    monkeypatch.setattr(engine, "_dated", {})
     monkeypatch.setattr(engine, "_answers", {})
     filled = []
     real_fills = dated._fills
     monkeypatch.setattr(dated, "_fills", lambda *a: filled.append(1) or real_fills(*a))
     written = 0
     for profile, day, state in _asked(_people(engine, 300, 16)):
-        answer = engine.find_full(profile, day, state)
-        assert answer == writer.encode(engine.find(profile, day, state)), (profile.to_contract(), day, state)
+        answer, verdict = engine.find_full(profile, day, state), engine.find(profile, day, state)
+        assert answer == writer.encode(verdict), (profile.to_contract(), day, state)
+        assert engine.find_summary(profile, day, state) == short.encode(verdict), (profile.to_contract(), day, state)
         written += answer.count(b'"critical_path"')  # one per pathway's text (its timeline's)
-    templates = [t for f in engine._fulls.values() for t in f.templates.values()]
-    assert templates and all(t is not dated._NO_TEMPLATE for t in templates)
+    templates = [t for f in engine._dated.values() if f.full for t in f.templates.values()]
+    assert templates and all(t is not dated._NO_TEMPLATE for f in engine._dated.values() for t in f.templates.values())
     # a third of the pathways' texts were written from a template of their kind, not built (a template
     # made is filled once, to check it)
     assert len(filled) - len(templates) > written // 3, (len(filled), len(templates), written)
@@ -91,35 +92,48 @@ def test_a_template_that_does_not_give_the_builders_text_is_never_used(kb, monke
     engine, writer = Engine(kb, cache_limit=1000), BatchWriter("full")
     real_fills = dated._fills
 
-    def one_day_late(shape, rules, timeline, fees, item):  # every due day written a day late
-        fills = real_fills(shape, rules, timeline, fees, item)
+    def one_day_late(shape, rules, timeline, fees, item, full=True):  # every due day written a day late
+        fills = real_fills(shape, rules, timeline, fees, item, full)
+        if not (full and shape.dues):
+            return fills
         late = [dated._iso(date.fromisoformat(f.decode().strip('"')) + timedelta(days=1)) for f in fills[-len(shape.dues):]]
-        return fills[:len(fills) - len(shape.dues)] + late if shape.dues else fills
+        return fills[:len(fills) - len(shape.dues)] + late
 
     monkeypatch.setattr(dated, "_fills", one_day_late)
     for profile, day, state in _asked(_people(engine, 40, 7)):
         assert engine.find_full(profile, day, state) == writer.encode(engine.find(profile, day, state))
-    kinds = [t for f in engine._fulls.values() for t in f.templates.values()]
+    kinds = [t for f in engine._dated.values() for t in f.templates.values()]
     assert kinds and any(t is dated._NO_TEMPLATE for t in kinds)  # those with steps: refused, built every time
 
 
-def test_a_new_person_of_a_known_kind_is_answered_without_building_a_verdict(kb, monkeypatch):
-    engine, writer = Engine(kb, cache_limit=1000), BatchWriter("full")
-    base = {"citizenships": ["UG"], "stage": "student", "final_year": True, "school_recognized_by_mbc": True,
-            "current_us_status": "none", "host": {"dean_approved_elective": True}, "desired_contact": "supervised"}
-    first = engine.check({**base, "start_date": "2027-09-01", "duration_weeks": 8})
-    engine.find_full(first, DAYS[-1])  # the kinds' templates: made from this person's verdicts
-    people = [engine.check({**base, "start_date": (date(2027, 9, 2) + timedelta(days=n)).isoformat(),
-                            "duration_weeks": 8 + n % 3}) for n in range(0, 40, 7)]
-    expected = [writer.encode(engine.find(p, DAYS[-1])) for p in people]
+def _known_kinds(engine, base: dict, state: str) -> list:
+    """People whose pathways' kinds are known: each start date asked about first with a stay of 8
+    weeks (the kinds' templates made from those people's verdicts), then these with other stays."""
+    starts = [(date(2027, 3, 2) + timedelta(days=n)).isoformat() for n in range(0, 200, 23)]
+    for start in starts:
+        engine.find_full(engine.check({**base, "start_date": start, "duration_weeks": 8}), DAYS[-1], state)
+        engine.find_summary(engine.check({**base, "start_date": start, "duration_weeks": 8}), DAYS[-1], state)
+    return [engine.check({**base, "start_date": start, "duration_weeks": 9 + n % 3}) for n, start in enumerate(starts)]
+
+
+@pytest.mark.parametrize("detail", ["full", "summary"])
+def test_a_new_person_of_a_known_kind_is_answered_without_building_a_verdict(kb, monkeypatch, detail):
+    engine, writer = Engine(kb, cache_limit=1000), BatchWriter(detail)
+    student = {"citizenships": ["UG"], "stage": "student", "final_year": True, "school_recognized_by_mbc": True,
+               "current_us_status": "none", "host": {"dean_approved_elective": True}, "desired_contact": "supervised"}
+    surgeon = {"citizenships": ["NG"], "stage": "graduate", "postgraduate_years": 4}
+    people = [(p, "ca") for p in _known_kinds(engine, student, "ca")] + [
+        (p, "all") for p in _known_kinds(engine, surgeon, "all")]
+    expected = [writer.encode(engine.find(p, DAYS[-1], state)) for p, state in people]
 
     def no_verdict(*args, **kwargs):
         raise AssertionError("a pathway's verdict was built")
 
     monkeypatch.setattr(Builder, "pathway", no_verdict)
     monkeypatch.setattr(Builder, "_build", no_verdict)
-    for person, text in zip(people, expected):
-        assert engine.find_full(person, DAYS[-1]) == text
+    find = engine.find_full if detail == "full" else engine.find_summary
+    for (person, state), text in zip(people, expected):
+        assert find(person, DAYS[-1], state) == text
 
 
 def test_what_find_full_keeps_stays_within_its_bound(kb, monkeypatch):
@@ -128,6 +142,6 @@ def test_what_find_full_keeps_stays_within_its_bound(kb, monkeypatch):
     monkeypatch.setattr(core, "SERVER_ANSWERS_HELD", 1)
     for profile, day, state in _asked(_people(engine, 20, 11)):
         assert engine.find_full(profile, day, state) == writer.encode(engine.find(profile, day, state))
-        for fulls in engine._fulls.values():
+        for fulls in engine._dated.values():
             assert len(fulls.templates) <= 3 + len(engine.rules(day).pathways)  # let go, then one answer's kinds
             assert len(fulls.parts) <= 3 * 3 + 3 * len(engine.rules(day).pathways)

@@ -109,7 +109,7 @@ def test_a_summary_is_written_without_the_whole_verdict_and_byte_for_byte_the_sa
     people = _people(40, 23)
     expected = {i: writer.encode(engine.find(profile, day, ("ca", "oh", "tn", "all")[i % 4]))
                 for i, (profile, day) in enumerate(people)}
-    for name, fresh in (("_briefs", {}), ("_answers", {}), ("_answers_held", 0)):  # nothing kept from before
+    for name, fresh in (("_briefs", {}), ("_dated", {}), ("_answers", {}), ("_answers_held", 0)):  # nothing kept from before
         monkeypatch.setattr(engine, name, fresh)
     if held is not None:
         monkeypatch.setattr(core, "SERVER_BRIEFS_KEPT", 0)

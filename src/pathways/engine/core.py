@@ -82,7 +82,7 @@ class Engine:
         self._rules: dict[date, Rules] = {}
         self._builders: dict = {}
         self._briefs: dict = {}  # (day, places) -> brief.Briefs: find_summary's texts
-        self._fulls: dict = {}  # (day, places) -> dated.Fulls: find_full's templates
+        self._dated: dict = {}  # (detail, day, places) -> dated.Dated: find_full's and find_summary's templates
         self._answers: dict = {}  # (detail, day, places, the profile's facts) -> find_summary's or find_full's answer
         self._answers_held = 0  # bytes of those answers
         self._letters: dict | None = None
@@ -186,8 +186,9 @@ class Engine:
 
     def find_summary(self, data: Any, as_of: date | None = None, state: str | None = None) -> bytes:
         """`verdict_json(find(...), "summary")` as compact UTF-8 JSON (the contract's section 4
-        form, the batch's line without its newline), written without building the whole verdict
-        (brief.py): the API's `?detail=summary` for a new person costs some 40% less."""
+        form, the batch's line without its newline), written without building the whole verdict:
+        from the templates of its pathways' kinds (dated.py) for a person with a start date, else
+        from the parts the summary reads (brief.py)."""
         return self._answer("summary", data, as_of, state)
 
     def find_full(self, data: Any, as_of: date | None = None, state: str | None = None) -> bytes:
@@ -217,15 +218,20 @@ class Engine:
         return found
 
     def _full(self, profile: Profile, day: date, places) -> bytes:
-        fulls = self._fulls.get((day, places))
-        if fulls is None:
-            from .dated import Fulls
+        return self._from_templates(profile, day, places, "full")
+
+    def _from_templates(self, profile: Profile, day: date, places, detail: str) -> bytes:
+        dated = self._dated.get((detail, day, places))
+        if dated is None:
+            from .dated import Dated
 
             kept = TEMPLATES_KEPT if self._cache_limit is None else SERVER_TEMPLATES_KEPT
-            fulls = _kept(self._fulls, (day, places), Fulls(self._builder(day), places, kept))
-        return fulls.answer(profile)
+            dated = _kept(self._dated, (detail, day, places), Dated(self._builder(day), places, kept, detail))
+        return dated.answer(profile)
 
     def _summary(self, profile: Profile, day: date, places) -> bytes:
+        if profile.get("start_date") is not None:  # dated: from the templates of its pathways' kinds
+            return self._from_templates(profile, day, places, "summary")
         briefs = self._briefs.get((day, places))
         if briefs is None:
             from .brief import Briefs

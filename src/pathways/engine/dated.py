@@ -63,14 +63,16 @@ class _Near(NamedTuple):  # what the answer's tail reads of a nearest pathway (r
 _NO_TEMPLATE = object()  # a kind whose template did not give the builder's text: built the plain way
 
 
-class Fulls:
-    """Full answers of one day's evaluations; templates kept per kind of pathway verdict."""
+class Dated:
+    """Answers of one day's evaluations at one detail (report.DETAILS); templates kept per kind of
+    pathway verdict."""
 
-    def __init__(self, builder, places, kept: int):
+    def __init__(self, builder, places, kept: int, detail: str = "full"):
         self.builder, self.rules, self.places, self.kept = builder, builder.rules, places, kept
+        self.detail, self.full = detail, detail == "full"
         self.templates: dict[tuple, object] = {}  # a pathway's kind -> (template, its shape) or _NO_TEMPLATE
         self.parts: dict[tuple, tuple] = {}  # (slot, id of a judged part) -> (the part, its text)
-        self.writer = BatchWriter("full", max_cached=kept)  # people without a start date: the builder's verdicts
+        self.writer = BatchWriter(detail, max_cached=kept)  # people without a start date: the builder's verdicts
 
     def answer(self, profile) -> bytes:
         evaluation = evaluate(self.rules, profile, self.places)
@@ -107,15 +109,16 @@ class Fulls:
         if found is None:
             verdict = builder.pathway(result, profile)
             found = self.templates[key] = self._template(verdict, result, country, start, item)
-            return near, json_bytes(pathway_json(verdict, "full"))
+            return near, json_bytes(pathway_json(verdict, self.detail))
         if found is _NO_TEMPLATE:
             return near, self.writer._pathway(builder.pathway(result, profile))
         template, shape = found
-        fills = _fills(shape, rules, timeline, owed_fees(rules, p, values), item)
-        fills[REQUIREMENTS] = self._text(REQUIREMENTS, requirements, _requirements_json)
-        if would_take is not None:
-            fills[WOULD_TAKE] = self._text(WOULD_TAKE, would_take, _would_take_json)
-        fills[PROGRAMS] = self._text(PROGRAMS, programs, _programs_json)
+        fills = _fills(shape, rules, timeline, owed_fees(rules, p, values), item, self.full)
+        if self.full:
+            fills[REQUIREMENTS] = self._text(REQUIREMENTS, requirements, _requirements_json)
+            if would_take is not None:
+                fills[WOULD_TAKE] = self._text(WOULD_TAKE, would_take, _would_take_json)
+            fills[PROGRAMS] = self._text(PROGRAMS, programs, _programs_json)
         return near, template.text(fills)
 
     def _text(self, slot: int, part, write) -> bytes:
@@ -130,12 +133,13 @@ class Fulls:
         p, values, rules = result.pathway, result.values, self.rules
         try:
             shape = _Shape(verdict, self.builder._plan(p, values, start, country), item)
-            template = _Template(_cut_all(json_bytes(pathway_json(shape.standin(), "full")), shape.marks()))
-            fills = _fills(shape, rules, verdict.timeline, owed_fees(rules, p, values), item)
+            standin = json_bytes(pathway_json(shape.standin(self.full), self.detail))
+            template = _Template(_cut_all(standin, shape.marks()))
+            fills = _fills(shape, rules, verdict.timeline, owed_fees(rules, p, values), item, self.full)
             fills[REQUIREMENTS] = json_bytes(_requirements_json(verdict.requirements))
             fills[WOULD_TAKE] = b"" if verdict.would_take is None else json_bytes(_would_take_json(verdict.would_take))
             fills[PROGRAMS] = json_bytes(_programs_json(verdict.programs))
-            if template.text(fills) != json_bytes(pathway_json(verdict, "full")):
+            if template.text(fills) != json_bytes(pathway_json(verdict, self.detail)):
                 raise TemplateError(f"{p.id}: the template does not give the builder's text")
         except TemplateError:
             return _NO_TEMPLATE
@@ -179,8 +183,9 @@ class _Shape:
         self.fee_totals = Costs(fees).totals() if NAIVE_SUM else None  # the same for everyone of the kind
         self.amounts = 2 + 2 * len(self.payers) + (0 if item is None else 3)
 
-    def standin(self):
-        """The verdict with sentinels where the dated values and the judged parts go."""
+    def standin(self, judged: bool = True):
+        """The verdict with sentinels where the dated values go, and the judged parts (`judged`:
+        the summary shows none of them but the requirements' ids, kept as they are)."""
         v, t = self.verdict, self.verdict.timeline
         timeline = replace(t, start_date=_START, begin_by=_BY_LATE if t.late else _BY, begin_by_safe=_SAFE)
         steps = tuple([replace(s, due=_DUE + timedelta(days=n)) for n, s in enumerate(v.steps)])
@@ -195,9 +200,11 @@ class _Shape:
         if self.warned:
             warnings = tuple([WarningVerdict(_WARNING, ()) if w.text == v.timeline_warning and not w.citations else w
                               for w in warnings])
-        return replace(v, requirements=_REQUIREMENTS, would_take=None if v.would_take is None else _WOULD_TAKE,
-                       programs=_PROGRAMS, timeline=timeline, steps=steps, cost=_Sums(items, v.cost.notes, sums),
-                       warnings=warnings, timeline_warning=_WARNING if self.warned else None)
+        if judged:
+            v = replace(v, requirements=_REQUIREMENTS, would_take=None if v.would_take is None else _WOULD_TAKE,
+                        programs=_PROGRAMS)
+        return replace(v, timeline=timeline, steps=steps, cost=_Sums(items, v.cost.notes, sums), warnings=warnings,
+                       timeline_warning=_WARNING if self.warned else None)
 
     def marks(self) -> dict[bytes, int]:
         late = self.verdict.timeline.late
@@ -211,11 +218,11 @@ class _Shape:
         return marks
 
 
-def _fills(shape: _Shape, rules, timeline, fees: tuple, item) -> list:
+def _fills(shape: _Shape, rules, timeline, fees: tuple, item, full: bool = True) -> list:
     """The texts a person's own dated values put in a template's slots (the judged parts' slots
-    are left empty, for the caller)."""
+    are left empty, for the caller; a summary shows no warning, no stay's text and no steps)."""
     warning = b""
-    if shape.warned:
+    if full and shape.warned:
         warning = json_bytes(timeline_warning(Plan(shape.plan_steps, timeline), rules.messages))
     if shape.fee_totals is None:
         least, most, by_payer = Costs(fees if item is None else (*fees, item)).totals()
@@ -228,11 +235,12 @@ def _fills(shape: _Shape, rules, timeline, fees: tuple, item) -> list:
         amounts += (item.usd, item.usd_min, item.usd_max)
     anchor = (timeline.begin if timeline.late else timeline.begin_by).toordinal()
     fills = [b"", b"", b"", _iso(timeline.start_date), _iso(timeline.begin_by), _iso(timeline.begin_by_safe), warning,
-             b"" if item is None else json_bytes(item.text)]
+             b"" if item is None or not full else json_bytes(item.text)]
     numbers = _NUMBERS
     fills += [numbers.get(x) or _number(x) for x in amounts]
-    isos = _ISOS
-    fills += [isos.get(anchor + n) or _iso_of(anchor + n) for n in shape.dues]
+    if full:
+        isos = _ISOS
+        fills += [isos.get(anchor + n) or _iso_of(anchor + n) for n in shape.dues]
     return fills
 
 
