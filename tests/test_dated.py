@@ -74,11 +74,12 @@ def test_the_answer_is_the_writers_text_of_the_verdict_byte_for_byte(server_engi
         assert answer == writer.encode(verdict), (profile.to_contract(), day, state)
         assert engine.find_summary(profile, day, state) == short.encode(verdict), (profile.to_contract(), day, state)
         written += answer.count(b'"critical_path"')  # one per pathway's text (its timeline's)
-    templates = [t for f in engine._dated.values() if f.full for t in f.templates.values()]
+    kinds = [t for f in engine._dated.values() if f.full for t in f.templates.values()]
+    templates = [t for t in kinds if type(t) is tuple]
     assert templates and all(t is not dated._NO_TEMPLATE for f in engine._dated.values() for t in f.templates.values())
-    # a third of the pathways' texts were written from a template of their kind, not built (a template
-    # made is filled once, to check it)
-    assert len(filled) - len(templates) > written // 3, (len(filled), len(templates), written)
+    # a fifth of the pathways' texts were written from a template of their kind, not built (a template
+    # is made the second time its kind is met, and filled once to check it)
+    assert len(filled) - len(templates) > written // 5, (len(filled), len(templates), written)
 
 
 def test_people_without_a_start_date_get_the_builders_answer(server_engine):
@@ -107,13 +108,16 @@ def test_a_template_that_does_not_give_the_builders_text_is_never_used(kb, monke
 
 
 def _known_kinds(engine, base: dict, state: str) -> list:
-    """People whose pathways' kinds are known: each start date asked about first with a stay of 8
-    weeks (the kinds' templates made from those people's verdicts), then these with other stays."""
+    """People whose pathways' kinds are known: each start date asked about first with stays of 8 and
+    9 weeks (a kind's template is made the second time it is met, from that person's verdict), then
+    these with other stays."""
     starts = [(date(2027, 3, 2) + timedelta(days=n)).isoformat() for n in range(0, 200, 23)]
     for start in starts:
-        engine.find_full(engine.check({**base, "start_date": start, "duration_weeks": 8}), DAYS[-1], state)
-        engine.find_summary(engine.check({**base, "start_date": start, "duration_weeks": 8}), DAYS[-1], state)
-    return [engine.check({**base, "start_date": start, "duration_weeks": 9 + n % 3}) for n, start in enumerate(starts)]
+        for weeks in (8, 9):
+            person = engine.check({**base, "start_date": start, "duration_weeks": weeks})
+            engine.find_full(person, DAYS[-1], state)
+            engine.find_summary(person, DAYS[-1], state)
+    return [engine.check({**base, "start_date": start, "duration_weeks": 10 + n % 2}) for n, start in enumerate(starts)]
 
 
 @pytest.mark.parametrize("detail", ["full", "summary"])

@@ -61,6 +61,8 @@ class _Near(NamedTuple):  # what the answer's tail reads of a nearest pathway (r
     reachable: bool
     would_take: Any
 _NO_TEMPLATE = object()  # a kind whose template did not give the builder's text: built the plain way
+_SEEN_ONCE = object()  # a kind met once: its template is made when it comes again (a template costs
+# some three plain builds: a stream of people who share nothing, a varied batch, would pay that for each)
 
 
 class Dated:
@@ -70,7 +72,7 @@ class Dated:
     def __init__(self, builder, places, kept: int, detail: str = "full"):
         self.builder, self.rules, self.places, self.kept = builder, builder.rules, places, kept
         self.detail, self.full = detail, detail == "full"
-        self.templates: dict[tuple, object] = {}  # a pathway's kind -> (template, its shape) or _NO_TEMPLATE
+        self.templates: dict[tuple, object] = {}  # a kind -> (template, its shape), _SEEN_ONCE or _NO_TEMPLATE
         self.parts: dict[tuple, tuple] = {}  # (slot, id of a judged part) -> (the part, its text)
         self.writer = BatchWriter(detail, max_cached=kept)  # people without a start date: the builder's verdicts
 
@@ -106,12 +108,14 @@ class Dated:
                timeline.late, note, None if item is None else (item.id, item.payer, item.step, item.citations,
                                                                item.sources, item.usd_min == item.usd_max))
         found = self.templates.get(key)
-        if found is None:
+        if found is None or found is _NO_TEMPLATE:
+            if found is None:
+                self.templates[key] = _SEEN_ONCE
+            return near, self.writer._pathway(builder.pathway(result, profile))
+        if found is _SEEN_ONCE:
             verdict = builder.pathway(result, profile)
             found = self.templates[key] = self._template(verdict, result, country, start, item)
             return near, json_bytes(pathway_json(verdict, self.detail))
-        if found is _NO_TEMPLATE:
-            return near, self.writer._pathway(builder.pathway(result, profile))
         template, shape = found
         fills = _fills(shape, rules, timeline, owed_fees(rules, p, values), item, self.full)
         if self.full:
