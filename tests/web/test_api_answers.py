@@ -187,3 +187,25 @@ def test_a_summary_with_a_bad_state_or_day_is_422_naming_it(client, query, field
     response = _post(client, body, f"?detail=summary&{query}")
     assert response.status_code == 422, response.content[:300]
     assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+@pytest.mark.parametrize("detail", ["full", "summary"])
+@pytest.mark.parametrize("day", ["", "abc", "2026-13-01", "2026-02-30", "20260301", "2026-W09-7", "2026-03-01T00:00"])
+def test_a_day_not_written_yyyy_mm_dd_is_422_naming_as_of_and_what_is_accepted(client, detail, day):
+    body = json.dumps({"citizenships": ["UG"], "stage": "student", "start_date": "2027-01-10"})
+    response = _post(client, body, f"?detail={detail}&as_of={day}")
+    assert response.status_code == 422, response.content[:300]
+    [error] = response.json()["errors"]
+    assert error["field"] == "as_of" and repr(day) in error["message"] and "YYYY-MM-DD" in error["message"]
+
+
+def test_the_query_is_read_as_django_reads_it_and_documented_as_before(client):
+    body = json.dumps({"citizenships": ["UG"], "stage": "student", "start_date": "2027-01-10"})
+    twice = _post(client, body, "?as_of=2026-01-01&as_of=2026-02-02&detail=full&detail=summary&state=zz&state=oh")
+    assert twice.status_code == 200 and twice.json()["as_of"] == "2026-02-02"  # the last of each
+    assert twice.content == _post(client, body, "?as_of=2026-02-02&detail=summary&state=oh").content
+    assert twice.content != _post(client, body, "?as_of=2026-02-02&detail=summary").content  # Ohio's, not California's
+    schema = client.get("/api/v1/openapi.json").json()
+    evaluate = next(op for path, ops in schema["paths"].items() if path.endswith("/evaluate") for op in ops.values())
+    assert {p["name"]: p["in"] for p in evaluate["parameters"]} == {"as_of": "query", "detail": "query", "state": "query"}
+    assert evaluate["requestBody"]["required"] is True

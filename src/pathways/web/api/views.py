@@ -143,18 +143,51 @@ STATE_DESCRIPTION = ("The jurisdiction: ca (California, the default), oh (Ohio),
                      "(every state in one answer; each pathway says its jurisdiction).")
 
 
-@api.post("/evaluate", response={200: dict, 422: Problems}, summary="Evaluate a profile against every pathway",
-          openapi_extra=PROFILE_BODY)
-def evaluate(request: HttpRequest,
-             as_of: date | None = Query(None, description="The day of the evaluation: the rules in force that day "
-                                        "decide, and every plan begins that day (default: today)."),
-             detail: str = Query("full", description="full (the default: the contract's section 3), or summary "
-                                 "(section 4's form: per pathway id, status, reachable, unmet, unknown, timeline, "
-                                 "costs without items)"),
-             state: str | None = Query(None, description=STATE_DESCRIPTION)):
+# The evaluation's query parameters, read by `_evaluate_query` (ninja's Query parameters cost a
+# pydantic pass per request: a seventh of a new person's summary), documented here as ninja would.
+EVALUATE_QUERY = [
+    {"in": "query", "name": "as_of", "required": False, "schema": {"type": "string", "format": "date"},
+     "description": "The day of the evaluation (YYYY-MM-DD): the rules in force that day decide, and every plan "
+                    "begins that day (default: today)."},
+    {"in": "query", "name": "detail", "required": False,
+     "schema": {"type": "string", "enum": list(DETAILS), "default": "full"},
+     "description": "full (the default: the contract's section 3), or summary (section 4's form: per pathway id, "
+                    "status, reachable, unmet, unknown, timeline, costs without items)"},
+    {"in": "query", "name": "state", "required": False, "schema": {"type": "string"},
+     "description": STATE_DESCRIPTION},
+]
+
+
+def _evaluate_query(request: HttpRequest) -> tuple[date | None, str, str | None, dict | None]:
+    """as_of, detail and state from the query string (the last of each, as Django reads them), or
+    the problem with one of them."""
+    query = request.GET
+    detail, state, day = query.get("detail", "full"), query.get("state"), query.get("as_of")
     if detail not in DETAILS:
-        return Status(422, {"errors": [{"field": "detail", "message": f"{detail!r} is not accepted; accepted: "
-                                                                       f"{', '.join(DETAILS)}"}]})
+        return None, detail, state, {"errors": [{"field": "detail", "message": f"{detail!r} is not accepted; "
+                                                                               f"accepted: {', '.join(DETAILS)}"}]}
+    if day is None:
+        return None, detail, state, None
+    try:
+        return _iso_day(day), detail, state, None
+    except ValueError:
+        return None, detail, state, {"errors": [{"field": "as_of", "message": f"{day!r} is not a date; accepted: "
+                                                                              f"a day as YYYY-MM-DD"}]}
+
+
+def _iso_day(text: str) -> date:
+    """A day written YYYY-MM-DD, and only so (date.fromisoformat also reads 20260301 and 2026-W09-7)."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
+@api.post("/evaluate", response={200: dict, 422: Problems}, summary="Evaluate a profile against every pathway",
+          openapi_extra={**PROFILE_BODY, "parameters": EVALUATE_QUERY})
+def evaluate(request: HttpRequest):
+    as_of, detail, state, problem = _evaluate_query(request)
+    if problem:
+        return Status(422, problem)
     data, problem = _body(request)
     if problem:
         return Status(422, problem)
