@@ -163,14 +163,15 @@ def _edges(rules: Rules, jurisdiction: str) -> list[date]:
     return found
 
 
-def _rates(rules: Rules, table: PerDiem, month: int, city: str | None) -> list[tuple[str, float]]:
-    """(locality, a night's lodging and meals) of a table's month, for the city or every locality."""
+def _rates(rules: Rules, table: PerDiem, month: int, city: str | None) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """The localities of a table's month, for the city or every one, and a night's lodging and meals in each."""
     rates = memo(rules, "per_diem_rates")
     key = (table.id, month, city)
     found = rates.get(key)
     if found is None:
-        found = rates[key] = [(locality.id, locality.lodging_by_month[month] + locality.meals)
-                              for locality in table.localities if city is None or city in locality.cities]
+        chosen = [locality for locality in table.localities if city is None or city in locality.cities]
+        found = rates[key] = (tuple([locality.id for locality in chosen]),
+                              tuple([locality.lodging_by_month[month] + locality.meals for locality in chosen]))
     return found
 
 
@@ -183,10 +184,7 @@ def _living(rules: Rules, arrive: date, nights: int, city: str | None, jurisdict
             return None, say(rules.messages, "living-costs-no-rates")
         used[table.id] = table
         counts[(table.id, month)] = counts.get((table.id, month), 0) + count
-    totals: dict[str, float] = {}
-    for (table_id, month), count in counts.items():
-        for locality, rate in _rates(rules, used[table_id], month, city):
-            totals[locality] = totals.get(locality, 0.0) + count * rate
+    totals = _totals(rules, used, counts, city)
     if not totals:
         return None, say(rules.messages, "living-costs-no-locality", city=rules.city_names.get(city, city))
     citations = tuple(dict.fromkeys(c for t in used.values() for c in t.citations))
@@ -196,8 +194,24 @@ def _living(rules: Rules, arrive: date, nights: int, city: str | None, jurisdict
         note = say(rules.messages, "living-costs-after-latest-rates")
     text = (say(rules.messages, "living-costs-in-city", nights=nights, city=rules.city_names.get(city, city)) if city
             else say(rules.messages, "living-costs-any-city", nights=nights))
-    return CostItem("living-costs", text, round(min(totals.values()), 2), round(max(totals.values()), 2),
+    return CostItem("living-costs", text, round(min(totals), 2), round(max(totals), 2),
                     "person", citations, None, sources), note
+
+
+def _totals(rules: Rules, used: dict, counts: dict, city: str | None) -> list[float]:
+    """Each locality's nights times its rates, added month after month in the order of the stay."""
+    if len(used) == 1:  # one table: the same localities every month, added up side by side
+        sums = None
+        for (table_id, month), count in counts.items():
+            rates = _rates(rules, used[table_id], month, city)[1]
+            sums = [0.0 + count * rate for rate in rates] if sums is None else [
+                total + count * rate for total, rate in zip(sums, rates)]
+        return sums or []
+    totals: dict[str, float] = {}
+    for (table_id, month), count in counts.items():
+        for locality, rate in zip(*_rates(rules, used[table_id], month, city)):
+            totals[locality] = totals.get(locality, 0.0) + count * rate
+    return list(totals.values())
 
 
 def owed_fees(rules: Rules, pathway, values) -> tuple[CostItem, ...]:

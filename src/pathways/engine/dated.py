@@ -237,13 +237,14 @@ def _fills(shape: _Shape, rules, timeline, fees: tuple, item, full: bool = True)
         amounts += by_payer[payer]
     if item is not None:
         amounts += (item.usd, item.usd_min, item.usd_max)
-    anchor = (timeline.begin if timeline.late else timeline.begin_by).toordinal()
-    fills = [b"", b"", b"", _iso(timeline.start_date), _iso(timeline.begin_by), _iso(timeline.begin_by_safe), warning,
+    isos = _ISOS
+    days = [d.toordinal() for d in (timeline.start_date, timeline.begin_by, timeline.begin_by_safe)]
+    fills = [b"", b"", b"", *[isos.get(d) or _iso_of(d) for d in days], warning,
              b"" if item is None or not full else json_bytes(item.text)]
     numbers = _NUMBERS
     fills += [numbers.get(x) or _number(x) for x in amounts]
     if full:
-        isos = _ISOS
+        anchor = timeline.begin.toordinal() if timeline.late else days[1]
         fills += [isos.get(anchor + n) or _iso_of(anchor + n) for n in shape.dues]
     return fills
 
