@@ -171,8 +171,9 @@ def _evaluate_query(request: HttpRequest) -> tuple[date | None, str, str | None,
     try:
         return _iso_day(day), detail, state, None
     except ValueError:
-        return None, detail, state, {"errors": [{"field": "as_of", "message": f"{day!r} is not a date; accepted: "
-                                                                              f"a day as YYYY-MM-DD"}]}
+        return None, detail, state, {"errors": [{"field": "as_of", "message": f"{day!r} is not a day; accepted: a day "
+                                                                              f"of the calendar as YYYY-MM-DD, such "
+                                                                              f"as 2026-03-01"}]}
 
 
 def _iso_day(text: str) -> date:
