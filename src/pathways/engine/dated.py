@@ -1,4 +1,4 @@
-"""A person's full answer from dated templates (issue 16: the API's `detail=full` for a new person).
+"""A person's answer from dated templates (issue 16: the API's `/evaluate` for a new person, both details).
 
 A new start date makes every pathway's verdict new: its plan's timeline and the day each step is
 due, its stay's living costs and totals, and the sentence that warns when the start date is at
@@ -8,16 +8,18 @@ length of stay and the facts its requirements read) and whose start date stands 
 (can start, late) with the same kind of living costs. The facts read show in three parts only,
 the requirements, what it would take and the programmes: those are the builder's own, shared by
 everyone they are the same for (`Builder._judge`), and their texts are spliced in. So a
-pathway's text is written once per kind, by the builder and report.py themselves, for the first
-person of the kind; then written again with sentinels in place of the dated values and of those
-three parts, and cut at them into a template; then filled with the first person's own values and
-compared with the builder's text. A template that does not give the same bytes is
-never used: that kind is built the plain way, every time. The values filled in are worked out by
+pathway's text is written, the second time its kind is met, by the builder and report.py
+themselves; then written again with sentinels in place of the dated values and of those three
+parts, and cut at them into a template; then filled with that person's own values and compared
+with the builder's text. A template that does not give the same bytes is never used: that kind
+is built the plain way, every time. (Not the first time: a template costs some three plain
+builds, and people who share nothing with anyone, a varied stream, would pay it for nothing.) The values filled in are worked out by
 the same functions the builder uses (plan.make_timeline, plan.timeline_warning, costs.living_item,
 costs.owed_fees, Costs.totals), so the text is the verdict's, without its objects.
 
 People without a start date share the builder's verdicts already (nothing in them is dated by
-the person): their answers are the builder's and BatchWriter's.
+the person): their answers are the builder's and BatchWriter's. The summary (section 4) is
+made the same way, its template keeping the requirements as they are (it shows their ids).
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ from .build import residence
 from .costs import Costs, living_item, owed_fees, totals_with
 from .evaluate import evaluate
 from .plan import Plan, make_timeline, timeline_warning
-from .report import BatchWriter, _programs_json, _requirements_json, _tail, _value, _would_take_json, pathway_json
 from .composer_full import _Item, _cut_all
+from .report import BatchWriter, _programs_json, _requirements_json, _tail, _value, _would_take_json, pathway_json
 from .sentinels import NAIVE_SUM, TemplateError, _Sums
 from .verdict import ProgramVerdict, RequirementVerdict, WarningVerdict, WouldTake
 
@@ -60,9 +62,10 @@ class _Near(NamedTuple):  # what the answer's tail reads of a nearest pathway (r
     status: str
     reachable: bool
     would_take: Any
+
+
 _NO_TEMPLATE = object()  # a kind whose template did not give the builder's text: built the plain way
-_SEEN_ONCE = object()  # a kind met once: its template is made when it comes again (a template costs
-# some three plain builds: a stream of people who share nothing, a varied batch, would pay that for each)
+_SEEN_ONCE = object()  # a kind met once: its template is made when it comes again
 
 
 class Dated:
@@ -133,7 +136,7 @@ class Dated:
         return found[1]
 
     def _template(self, verdict, result, country, start: date, item):
-        """The kind's template, checked against the builder's text of its first verdict."""
+        """The kind's template, checked against the builder's text of the verdict it is made from."""
         p, values, rules = result.pathway, result.values, self.rules
         try:
             shape = _Shape(verdict, self.builder._plan(p, values, start, country), item)
