@@ -97,7 +97,8 @@ def test_a_template_that_does_not_give_the_builders_text_is_never_used(kb, monke
         fills = real_fills(shape, rules, timeline, fees, item, full)
         if not (full and shape.dues):
             return fills
-        late = [dated._iso(date.fromisoformat(f.decode().strip('"')) + timedelta(days=1)) for f in fills[-len(shape.dues):]]
+        dues = fills[-len(shape.dues):]
+        late = [dated._iso(date.fromisoformat(f.decode().strip('"')) + timedelta(days=1)) for f in dues]
         return fills[:len(fills) - len(shape.dues)] + late
 
     monkeypatch.setattr(dated, "_fills", one_day_late)

@@ -190,13 +190,20 @@ def test_a_summary_with_a_bad_state_or_day_is_422_naming_it(client, query, field
 
 
 @pytest.mark.parametrize("detail", ["full", "summary"])
-@pytest.mark.parametrize("day", ["", "abc", "2026-13-01", "2026-02-30", "20260301", "2026-W09-7", "2026-03-01T00:00"])
-def test_a_day_not_written_yyyy_mm_dd_is_422_naming_as_of_and_what_is_accepted(client, detail, day):
+@pytest.mark.parametrize("day", ["abc", "2026-13-01", "2026-02-30", "2026-03-01T00:00", "1800-01-01", "2026-3-1"])
+def test_a_day_that_is_not_an_iso_date_in_range_is_422_naming_as_of_and_what_is_accepted(client, detail, day):
     body = json.dumps({"citizenships": ["UG"], "stage": "student", "start_date": "2027-01-10"})
     response = _post(client, body, f"?detail={detail}&as_of={day}")
     assert response.status_code == 422, response.content[:300]
     [error] = response.json()["errors"]
-    assert error["field"] == "as_of" and repr(day) in error["message"] and "YYYY-MM-DD" in error["message"]
+    assert error["field"] == "as_of" and repr(day) in error["message"] and "such as 2027-09-01" in error["message"]
+
+
+@pytest.mark.parametrize("written", ["20260301", "2026-W09-7"])
+def test_the_api_reads_as_of_as_the_pages_and_the_profile_read_dates(client, written):
+    body = json.dumps({"citizenships": ["UG"], "stage": "student", "start_date": "2027-01-10"})
+    assert _post(client, body, f"?as_of={written}").content == _post(client, body, "?as_of=2026-03-01").content
+    assert _post(client, body, "?as_of=").json()["as_of"] == date.today().isoformat()  # empty: not given
 
 
 def test_the_query_is_read_as_django_reads_it_and_documented_as_before(client):
@@ -207,5 +214,6 @@ def test_the_query_is_read_as_django_reads_it_and_documented_as_before(client):
     assert twice.content != _post(client, body, "?as_of=2026-02-02&detail=summary").content  # Ohio's, not California's
     schema = client.get("/api/v1/openapi.json").json()
     evaluate = next(op for path, ops in schema["paths"].items() if path.endswith("/evaluate") for op in ops.values())
-    assert {p["name"]: p["in"] for p in evaluate["parameters"]} == {"as_of": "query", "detail": "query", "state": "query"}
+    listed = {p["name"]: p["in"] for p in evaluate["parameters"]}
+    assert listed == {"as_of": "query", "detail": "query", "state": "query"}
     assert evaluate["requestBody"]["required"] is True

@@ -13,9 +13,10 @@ themselves; then written again with sentinels in place of the dated values and o
 parts, and cut at them into a template; then filled with that person's own values and compared
 with the builder's text. A template that does not give the same bytes is never used: that kind
 is built the plain way, every time. (Not the first time: a template costs some three plain
-builds, and people who share nothing with anyone, a varied stream, would pay it for nothing.) The values filled in are worked out by
-the same functions the builder uses (plan.make_timeline, plan.timeline_warning, costs.living_item,
-costs.owed_fees, Costs.totals), so the text is the verdict's, without its objects.
+builds, and people who share nothing with anyone, a varied stream, would pay it for nothing.)
+The values filled in are worked out by the same functions the builder uses (plan.make_timeline,
+plan.timeline_warning, costs.living_item, costs.owed_fees, Costs.totals), so the text is the
+verdict's, without its objects.
 
 People without a start date share the builder's verdicts already (nothing in them is dated by
 the person): their answers are the builder's and BatchWriter's. The summary (section 4) is
@@ -47,7 +48,8 @@ _START, _BY, _BY_LATE, _SAFE = date(9999, 12, 3), date(9999, 12, 5), date(1, 1, 
 _DUE = date(9000, 1, 1)  # step n is due on this day + n days
 _WARNING, _LIVING = "\x00timeline_warning\x00", "\x00living\x00"
 _AMOUNTS = tuple(7654321.25 + 2 * n for n in range(16))
-_REQUIREMENTS = (RequirementVerdict("\x00requirements\x00", "eligibility", "", "met", (), (), (), None, False, "pathway"),)
+_REQUIREMENTS = (RequirementVerdict("\x00requirements\x00", "eligibility", "", "met", (), (), (), None, False,
+                                    "pathway"),)
 _WOULD_TAKE = WouldTake(("\x00would_take\x00",), (), (), ())
 _PROGRAMS = (ProgramVerdict("\x00programs\x00", "", "", "", "yes", None, None, (), ()),)
 # slots of a template: the three parts the facts read show, the start date and the days to begin

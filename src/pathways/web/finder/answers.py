@@ -149,7 +149,7 @@ def parse(params: Iterable[tuple[str, str]]) -> Answers:
         if key in FORM_KEYS:
             continue
         if key == AS_OF:
-            as_of = _as_of(value) or as_of
+            as_of = as_of_text(value) or as_of
         elif key == SKIP:
             skipped = tuple(dict.fromkeys(f for f in (s.strip() for s in value.split(",")) if f))
             skip_position = position
@@ -162,8 +162,9 @@ def parse(params: Iterable[tuple[str, str]]) -> Answers:
                    skip_at=len(latest) - len(answered_after_skip), as_of=as_of)
 
 
-def _as_of(value: str) -> str | None:
-    """The `as_of` parameter's date as written (None if empty), or a ProfileError naming it."""
+def as_of_text(value: str) -> str | None:
+    """The `as_of` parameter's date as written (None if empty), or a ProfileError naming it (the
+    pages' and the API's)."""
     if not value:
         return None
     try:
